@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: MIT
+# qradio_set_warnings(target): the project's warning set; errors when QRADIO_WERROR is on (CI).
+function(qradio_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+                         -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wformat=2)
+  if(QRADIO_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(QRADIO_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  target_compile_definitions(${target} PRIVATE QT_NO_CAST_FROM_ASCII QT_NO_NARROWING_CONVERSIONS_IN_CONNECT)
+endfunction()

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+//! \file server.h
+//! qradio::Server — Gradio's `gradio.Server` in C++: typed API endpoints behind Gradio's wire
+//! protocol, plus your own routes, served from a network thread of its own.
+
+#include <qradio/endpoint.h>
+#include <qradio/http.h>
+
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace qradio {
+
+//! Server-wide settings. Every field has the default Gradio users expect.
+struct ServerOptions
+{
+    QString title = QStringLiteral("Qradio");
+    //! Show the text of internal exceptions to clients (Gradio's show_error).
+    bool showError = false;
+    //! Limit for endpoints that set none; 0 = unlimited. Env GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides.
+    int defaultConcurrencyLimit = 1;
+    //! Waiting calls allowed across the queue; unset = unbounded.
+    std::optional<int> maxQueueSize;
+    //! Interval of heartbeat frames on event streams. Env GRADIO_HEARTBEAT_INTERVAL (seconds) overrides.
+    std::chrono::milliseconds heartbeatInterval{15000};
+    //! Largest accepted request body (413 beyond, sent before the body is read).
+    qint64 maxBodySize = 256LL * 1024 * 1024;
+    //! Largest accepted request line + header block (431 beyond).
+    qint64 maxHeaderSize = 32 * 1024;
+    //! Keep-alive connections idle this long are closed.
+    std::chrono::milliseconds idleTimeout{15000};
+    //! Open connections accepted at once; further ones are closed at once.
+    int maxConnections = 2000;
+    //! Largest write buffer of a streaming client before it is cut off as too slow.
+    qint64 maxStreamBuffer = 16LL * 1024 * 1024;
+    //! Deployment sub-path or full public URL (Gradio's root_path). Env GRADIO_ROOT_PATH overrides.
+    QString rootPath;
+    //! Serve MCP at /gradio_api/mcp/ (also `--mcp` and env GRADIO_MCP_SERVER).
+    bool mcpServer = false;
+};
+
+class ServerPrivate;
+
+//! The server. Register endpoints and routes, then listen().
+//! \code
+//! qradio::Server app;
+//! app.api("add", [](int a, int b) { return a + b; }).params({"a", "b"});
+//! app.get("/health", [] { return QJsonObject{{"status", "ok"}}; });
+//! app.listen(QHostAddress::LocalHost, 7860);
+//! \endcode
+//! Registration happens before listen(); the server then owns a network thread on which every
+//! socket lives. Blocking endpoint bodies run on one worker pool per concurrency group, route
+//! handlers and hooks on a route pool; never on the network thread.
+class Server : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Server(ServerOptions options = {}, QObject *parent = nullptr);
+    ~Server() override;
+
+    const ServerOptions &options() const;
+    //! Changes options; only before listen().
+    void setOptions(const ServerOptions &options);
+
+    //! Registers `fn` as the API endpoint `name` (gradio.Server.api). See invoker.h for the forms
+    //! `fn` may take.
+    template<typename F>
+    EndpointBuilder api(const QString &name, F &&fn)
+    {
+        return addEndpoint(name, detail::makeInvoker(std::forward<F>(fn)));
+    }
+
+    using Handler = std::function<Response(const Request &)>;
+    //! Adds a route. `pattern` is a path with `<name>` placeholders (one segment each) or a final
+    //! `<name...>` (the rest of the path). User routes win over built-in ones on the same path.
+    void route(const QByteArray &method, const QString &pattern, Handler handler);
+    template<typename F> void get(const QString &pattern, F &&f) { route("GET", pattern, toHandler(std::forward<F>(f))); }
+    template<typename F> void post(const QString &pattern, F &&f) { route("POST", pattern, toHandler(std::forward<F>(f))); }
+    template<typename F> void put(const QString &pattern, F &&f) { route("PUT", pattern, toHandler(std::forward<F>(f))); }
+    template<typename F> void del(const QString &pattern, F &&f) { route("DELETE", pattern, toHandler(std::forward<F>(f))); }
+
+    //! Runs before every request; return a Response to answer it without going further.
+    void beforeRequest(std::function<std::optional<Response>(const Request &)> hook);
+    //! Runs on every complete response (and the head of every stream) before it is sent.
+    void afterRequest(std::function<void(const Request &, Response &)> hook);
+    //! Turns an exception thrown by a route handler into the response sent.
+    void onError(std::function<Response(const Request &, const std::exception &)> hook);
+
+    //! Starts serving; blocks until the port is bound. Port 0 picks a free port.
+    bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 7860);
+    bool isListening() const;
+    //! Why listen() failed.
+    QString errorString() const;
+    quint16 port() const;
+    QHostAddress address() const;
+    //! `http://host:port`, as printed at start-up.
+    QUrl url() const;
+    //! Stops accepting, cancels jobs, ends streams, closes every connection and the port.
+    //! Blocks until done; safe to call twice. The destructor calls it.
+    void stop();
+
+    //! The registered endpoints, in fn_index order.
+    QList<std::shared_ptr<const EndpointSpec>> endpoints() const;
+    //! For extensions (MCP): the internal state. Not part of the stable API.
+    ServerPrivate *d_func() const { return d.get(); }
+
+Q_SIGNALS:
+    //! Emitted (on the thread that called stop()) once everything is closed.
+    void stopped();
+
+private:
+    EndpointBuilder addEndpoint(const QString &name, detail::Invoker invoker);
+
+    template<typename F>
+    static Handler toHandler(F &&f)
+    {
+        using Fn = std::remove_cvref_t<F>;
+        return [fn = Fn(std::forward<F>(f))](const Request &request) -> Response {
+            if constexpr (std::is_invocable_v<const Fn &, const Request &>)
+                return toResponse(fn(request));
+            else
+                return toResponse(fn());
+        };
+    }
+    static Response toResponse(Response r) { return r; }
+    static Response toResponse(const QJsonObject &o) { return Response::json(o); }
+    static Response toResponse(const QJsonArray &a) { return Response::json(a); }
+    static Response toResponse(const QJsonValue &v) { return Response::json(v); }
+    static Response toResponse(const QString &s) { return Response::json(s); }
+
+    std::unique_ptr<ServerPrivate> d;
+};
+
+} // namespace qradio

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <qradio/http.h>
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+namespace qradio::http {
+
+class Exchange;
+
+//! One route: a method, a path pattern and what answers it. Built-in routes answer on the
+//! network thread; user routes are run on the route pool by the dispatcher.
+struct Route
+{
+    QByteArray method;
+    QString pattern;
+    std::function<void(Exchange *)> builtin;
+    std::function<Response(const Request &)> user;
+
+    struct Segment
+    {
+        QString literal;   //!< text before the placeholder (the whole segment if no placeholder)
+        QString param;     //!< placeholder name, empty if none
+        bool rest = false; //!< `<name...>`: takes the rest of the path
+    };
+    QList<Segment> segments;
+};
+
+//! Path patterns: `/a/<id>/b` (one segment), `/files/<path...>` or `/x/file=<path...>` (the
+//! rest of the path, slashes included). A single trailing slash on the request is ignored.
+class Router
+{
+public:
+    struct Match
+    {
+        const Route *route = nullptr;
+        QHash<QString, QString> params;
+        QList<QByteArray> allowed; //!< methods of routes whose path matched (for 405 / OPTIONS)
+    };
+
+    //! User routes are always tried before built-in ones.
+    void addUser(const QByteArray &method, const QString &pattern, std::function<Response(const Request &)> handler);
+    void addBuiltin(const QByteArray &method, const QString &pattern, std::function<void(Exchange *)> handler);
+    //! HEAD matches GET routes.
+    Match match(const QByteArray &method, const QString &path) const;
+    void clearBuiltins() { m_builtin.clear(); }
+    bool hasUserRoute(const QByteArray &method, const QString &path) const;
+
+private:
+    static Route make(const QByteArray &method, const QString &pattern);
+    static bool matchPath(const Route &route, const QString &path, QHash<QString, QString> *params);
+    QList<Route> m_user;
+    QList<Route> m_builtin;
+};
+
+} // namespace qradio::http

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <qradio/context.h>
+#include <qradio/http.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace qradio {
+
+//! The shared state behind a Context: written by the queue, read by the worker.
+class ContextPrivate : public std::enable_shared_from_this<ContextPrivate>
+{
+public:
+    HeaderList headers;
+    QString sessionHash;
+    QString eventId;
+    QString clientAddress;
+    //! Posts to the network thread (set by the queue); messages go through it in order.
+    std::function<void(std::function<void()>)> post;
+    //! Called on the network thread with a log message (level, text).
+    std::function<void(const QString &, const QString &)> onLog;
+    //! Called on the network thread when new progress is ready (read it with takeProgress()).
+    std::function<void()> onProgress;
+
+    void cancel();
+    bool isCancelled() const { return m_cancelled.load(std::memory_order_acquire); }
+    bool sleepFor(std::chrono::duration<double> duration);
+    //! Keeps only the newest progress until the network thread takes it (Gradio coalesces too).
+    void setProgress(const QJsonObject &entry);
+    std::optional<QJsonObject> takeProgress();
+
+private:
+    std::atomic<bool> m_cancelled{false};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::optional<QJsonObject> m_progress;
+    bool m_progressPosted = false;
+};
+
+} // namespace qradio

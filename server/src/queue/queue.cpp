@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: MIT
+#include "queue.h"
+
+#include "../api/arguments.h"
+#include "../http/exchange.h"
+#include "context_p.h"
+#include "diff.h"
+#include "json.h"
+
+#include <QLoggingCategory>
+#include <QUuid>
+
+#include <QCoro/QCoroTask>
+
+Q_LOGGING_CATEGORY(lcQueue, "qradio.queue")
+
+namespace qradio::queue {
+
+void Mailbox::post(std::function<void()> fn)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_target)
+        QMetaObject::invokeMethod(m_target, std::move(fn), Qt::QueuedConnection);
+}
+
+void Mailbox::close()
+{
+    std::lock_guard lock(m_mutex);
+    m_target = nullptr;
+}
+
+QByteArray ErrorPayload::toJson(bool pythonStyle) const
+{
+    json::ObjectWriter w(pythonStyle);
+    w.add("error", message);
+    if (userError) {
+        w.add("duration", duration);
+        w.add("visible", visible);
+        w.add("title", title);
+    } else if (shown) {
+        w.add("visible", true);
+    }
+    return w.finish();
+}
+
+static ErrorPayload userError(const Error &e)
+{
+    ErrorPayload p;
+    p.message = e.message();
+    p.userError = true;
+    p.duration = e.duration();
+    p.visible = e.visible();
+    p.title = e.title();
+    return p;
+}
+
+Queue::Queue(const ServerOptions &options, QObject *parent)
+    : QObject(parent), m_options(options), m_mailbox(std::make_shared<Mailbox>(this))
+{}
+
+Queue::~Queue()
+{
+    shutdown();
+}
+
+ErrorPayload Queue::internalError(const QString &what) const
+{
+    ErrorPayload p;
+    if (m_options.showError) {
+        p.message = what;
+        p.shown = true;
+    }
+    return p;
+}
+
+void Queue::setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpoints)
+{
+    for (const auto &endpoint : endpoints) {
+        const QString key = endpoint->concurrencyId.isEmpty() ? QStringLiteral("fn:%1").arg(endpoint->id)
+                                                              : endpoint->concurrencyId;
+        const int limit = endpoint->concurrencyLimitSet ? endpoint->concurrencyLimit.value_or(0)
+                                                        : m_options.defaultConcurrencyLimit;
+        auto it = m_groups.find(key);
+        if (it == m_groups.end()) {
+            Group group;
+            group.key = key;
+            group.limit = limit;
+            group.pool = std::make_unique<QThreadPool>();
+            group.pool->setObjectName(QStringLiteral("qradio-") + key);
+            it = m_groups.emplace(key, std::move(group)).first;
+            m_groupOrder.append(key);
+        } else if (limit > 0 && (it->second.limit == 0 || limit < it->second.limit)) {
+            it->second.limit = limit; // the lowest limit of a shared group wins
+        }
+    }
+    for (auto &[key, group] : m_groups) {
+        // An unlimited group is still bounded by threads, as Gradio's 40 workers bound it.
+        group.pool->setMaxThreadCount(group.limit > 0 ? group.limit : std::max(40, QThread::idealThreadCount()));
+        group.pool->setExpiryTimeout(60000);
+    }
+}
+
+Session *Queue::sessionFor(const QString &hash, Session::Flavour flavour)
+{
+    Session *&session = m_sessions[hash];
+    if (!session) {
+        session = new Session(hash, flavour, this);
+        connect(session, &Session::idle, this, &Queue::dropSession);
+        connect(session, &Session::streamLost, this, &Queue::streamLost);
+    }
+    return session;
+}
+
+Queue::Joined Queue::submit(Submission s)
+{
+    Joined joined;
+    if (m_stopped) {
+        joined.status = 503;
+        joined.detail = QStringLiteral("Queue is stopped.");
+        return joined;
+    }
+    if (m_options.maxQueueSize && waitingCount() >= *m_options.maxQueueSize) {
+        joined.status = 503;
+        joined.detail = QStringLiteral("Queue is full. Max size is %1 and size is %2.")
+                            .arg(*m_options.maxQueueSize)
+                            .arg(waitingCount());
+        return joined;
+    }
+    auto job = std::make_shared<Job>();
+    job->eventId = QUuid::createUuid().toString(QUuid::Id128);
+    job->sessionHash = s.sessionHash.isEmpty() || s.format == Job::Format::Call ? job->eventId : s.sessionHash;
+    job->endpoint = s.endpoint;
+    job->format = s.format;
+    job->observer = std::move(s.observer);
+    job->groupKey = s.endpoint->concurrencyId.isEmpty() ? QStringLiteral("fn:%1").arg(s.endpoint->id)
+                                                        : s.endpoint->concurrencyId;
+    auto ctx = std::make_shared<ContextPrivate>();
+    ctx->eventId = job->eventId;
+    ctx->sessionHash = s.sessionHash.isEmpty() ? job->eventId : s.sessionHash;
+    if (s.request) {
+        ctx->headers = s.request->headers;
+        ctx->clientAddress = s.request->peer.toString();
+    }
+    std::weak_ptr<Mailbox> mailbox = m_mailbox;
+    ctx->post = [mailbox](std::function<void()> fn) {
+        if (auto box = mailbox.lock())
+            box->post(std::move(fn));
+    };
+    const QString id = job->eventId;
+    ctx->onProgress = [this, id] { progressReady(id); };
+    ctx->onLog = [this, id](const QString &level, const QString &text) {
+        auto it = m_jobs.find(id);
+        if (it == m_jobs.end() || (*it)->state != Job::State::Running)
+            return;
+        JobEvent e{JobEvent::Log};
+        e.level = level;
+        e.log = text;
+        deliver(**it, e);
+    };
+    job->context = ctx;
+
+    if (job->format != Job::Format::InProcess) {
+        Session *session = sessionFor(job->sessionHash, job->format == Job::Format::Call ? Session::Flavour::Call
+                                                                                         : Session::Flavour::Queue);
+        session->addPending(job->eventId);
+        m_eventSessions.insert(job->eventId, job->sessionHash);
+    }
+    m_jobs.insert(job->eventId, job);
+    joined.eventId = job->eventId;
+
+    Group &group = m_groups[job->groupKey];
+    JobEvent est = estimation(group, int(group.waiting.size()), job->endpoint->id);
+    est.queueSize += 1;
+    deliver(*job, est);
+
+    try {
+        job->args = api::normalizeArguments(*job->endpoint, std::move(s.args));
+    } catch (const ArgumentError &e) {
+        job->state = Job::State::Done;
+        JobEvent failed{JobEvent::Failed};
+        failed.error = userError(e);
+        complete(job, failed);
+        return joined;
+    }
+    group.waiting.append(job);
+    schedule();
+    return joined;
+}
+
+JobEvent Queue::estimation(const Group &group, int rank, int endpointId) const
+{
+    JobEvent e{JobEvent::Estimation};
+    e.rank = rank;
+    e.queueSize = int(group.waiting.size());
+    // Gradio's estimate: the mean run time plus a share of the runs ahead of this one.
+    const QJsonValue mean = m_stats.value(endpointId).mean();
+    if (mean.isDouble()) {
+        const double m = mean.toDouble();
+        e.rankEta = m + (group.limit > 0 ? m / group.limit : 0.0) * rank;
+    }
+    return e;
+}
+
+void Queue::broadcastEstimations(Group &group)
+{
+    for (int rank = 0; rank < group.waiting.size(); ++rank)
+        deliver(*group.waiting[rank], estimation(group, rank, group.waiting[rank]->endpoint->id));
+}
+
+int Queue::waitingCount() const
+{
+    int n = 0;
+    for (const auto &[key, group] : m_groups)
+        n += int(group.waiting.size());
+    return n;
+}
+
+void Queue::schedule()
+{
+    if (m_scheduling || m_stopped)
+        return; // re-entered from a synchronous completion: the outer loop continues
+    m_scheduling = true;
+    bool started = true;
+    while (started) {
+        started = false;
+        for (const QString &key : std::as_const(m_groupOrder)) {
+            Group &group = m_groups[key];
+            if (!group.waiting.isEmpty() && (group.limit == 0 || group.running < group.limit)) {
+                start(group);
+                started = true;
+            }
+        }
+    }
+    m_scheduling = false;
+}
+
+void Queue::start(Group &group)
+{
+    JobPtr job = group.waiting.takeFirst();
+    ++group.running;
+    job->state = Job::State::Running;
+    job->clock.start();
+    const EndpointSpec &endpoint = *job->endpoint;
+    if (endpoint.batch) {
+        // Take up to max_batch_size waiting calls of the same function; they run as one.
+        job->batchMembers.append(job);
+        for (auto it = group.waiting.begin(); it != group.waiting.end() && job->batchMembers.size() < endpoint.maxBatchSize;) {
+            if ((*it)->endpoint->id == endpoint.id) {
+                (*it)->state = Job::State::Running;
+                (*it)->clock.start();
+                job->batchMembers.append(*it);
+                it = group.waiting.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    JobEvent started{JobEvent::Started};
+    started.eta = m_stats.value(endpoint.id).mean();
+    if (job->batchMembers.isEmpty())
+        deliver(*job, started);
+    else
+        for (const JobPtr &member : std::as_const(job->batchMembers))
+            deliver(*member, started);
+    broadcastEstimations(group);
+
+    if (endpoint.timeLimit) {
+        job->timeLimitTimer = std::make_unique<QTimer>();
+        job->timeLimitTimer->setSingleShot(true);
+        const QString id = job->eventId;
+        connect(job->timeLimitTimer.get(), &QTimer::timeout, this, [this, id] { timeUp(id); });
+        job->timeLimitTimer->start(std::chrono::milliseconds(qint64(*endpoint.timeLimit * 1000)));
+    }
+    if (endpoint.invoker.coroutine)
+        runCoroutine(job);
+    else
+        runBlocking(group, job);
+}
+
+void Queue::runBlocking(Group &group, const JobPtr &job)
+{
+    const EndpointSpec &endpoint = *job->endpoint;
+    QJsonArray args = job->args;
+    if (!job->batchMembers.isEmpty()) {
+        args = QJsonArray();
+        for (qsizetype i = 0; i < endpoint.params.size(); ++i) {
+            QJsonArray column;
+            for (const JobPtr &member : std::as_const(job->batchMembers))
+                column.append(member->args.at(i));
+            args.append(column);
+        }
+    }
+    const QString id = job->eventId;
+    std::shared_ptr<Mailbox> mailbox = m_mailbox;
+    std::shared_ptr<const EndpointSpec> spec = job->endpoint;
+    std::shared_ptr<ContextPrivate> ctxp = job->context;
+    const QStringList names = api::parameterNames(endpoint);
+    group.pool->start([this, id, mailbox, spec, ctxp, args, names] {
+        Context ctx(ctxp);
+        detail::Emit push = [this, mailbox, id](const QJsonArray &outputs) {
+            mailbox->post([this, id, outputs] { generated(id, outputs); });
+        };
+        QJsonArray outputs;
+        std::optional<ErrorPayload> error;
+        bool cancelled = false;
+        try {
+            outputs = spec->invoker.run(ctx, args, names, push);
+        } catch (const Cancelled &) {
+            cancelled = true;
+        } catch (const Error &e) {
+            error = userError(e);
+        } catch (const std::exception &e) {
+            qCWarning(lcQueue) << "endpoint" << spec->name << "raised:" << e.what();
+            error = ErrorPayload();
+            error->message = QString::fromUtf8(e.what()); // hidden below unless showError
+        } catch (...) {
+            qCWarning(lcQueue) << "endpoint" << spec->name << "raised a non-standard exception";
+            error = ErrorPayload();
+            error->message = QStringLiteral("Unknown error");
+        }
+        mailbox->post([this, id, outputs, error, cancelled] {
+            std::optional<ErrorPayload> e = error;
+            if (e && !e->userError)
+                e = internalError(e->message.toString());
+            finished(id, outputs, e, cancelled);
+        });
+    });
+}
+
+static QCoro::Task<> runCoroutineJob(QPointer<Queue> self, std::shared_ptr<const EndpointSpec> spec,
+                                     std::shared_ptr<ContextPrivate> ctxp, QJsonArray args, QStringList names,
+                                     std::function<void(const QJsonArray &)> push,
+                                     std::function<void(QJsonArray, std::optional<ErrorPayload>, bool)> done)
+{
+    QJsonArray outputs;
+    std::optional<ErrorPayload> error;
+    bool cancelled = false;
+    try {
+        outputs = co_await spec->invoker.runAsync(Context(ctxp), args, names, push);
+    } catch (const Cancelled &) {
+        cancelled = true;
+    } catch (const Error &e) {
+        error = userError(e);
+    } catch (const std::exception &e) {
+        qCWarning(lcQueue) << "endpoint" << spec->name << "raised:" << e.what();
+        error = ErrorPayload();
+        error->message = QString::fromUtf8(e.what());
+    }
+    if (self)
+        done(outputs, error, cancelled);
+}
+
+void Queue::runCoroutine(const JobPtr &job)
+{
+    const QString id = job->eventId;
+    QPointer<Queue> self(this);
+    auto push = [self, id](const QJsonArray &outputs) {
+        if (self)
+            self->generated(id, outputs);
+    };
+    auto done = [this, id](QJsonArray outputs, std::optional<ErrorPayload> error, bool cancelled) {
+        if (error && !error->userError)
+            error = internalError(error->message.toString());
+        finished(id, outputs, error, cancelled);
+    };
+    // Started eagerly; it runs on this thread until its first suspension.
+    runCoroutineJob(self, job->endpoint, job->context, job->args, api::parameterNames(*job->endpoint), push, done);
+}
+
+void Queue::progressReady(const QString &eventId)
+{
+    auto it = m_jobs.find(eventId);
+    if (it == m_jobs.end())
+        return;
+    Job &job = **it;
+    auto entry = job.context->takeProgress();
+    if (!entry || job.state != Job::State::Running)
+        return;
+    JobEvent e{JobEvent::Progress};
+    e.progress = QJsonArray{*entry};
+    deliver(job, e);
+}
+
+void Queue::generated(const QString &eventId, const QJsonArray &outputs)
+{
+    auto it = m_jobs.find(eventId);
+    if (it == m_jobs.end() || (*it)->state != Job::State::Running)
+        return;
+    Job &job = **it;
+    job.pendingOutputs = outputs;
+    const double every = job.endpoint->streamEvery;
+    if (every > 0 && job.lastGenerated.isValid() && job.lastGenerated.elapsed() < qint64(every * 1000)) {
+        // stream_every: hold the newest value until the interval has passed.
+        if (!job.streamTimer) {
+            job.streamTimer = std::make_unique<QTimer>();
+            job.streamTimer->setSingleShot(true);
+            connect(job.streamTimer.get(), &QTimer::timeout, this, [this, eventId] {
+                auto found = m_jobs.find(eventId);
+                if (found != m_jobs.end() && (*found)->state == Job::State::Running && !(*found)->pendingOutputs.isEmpty())
+                    sendGenerated(**found);
+            });
+        }
+        if (!job.streamTimer->isActive())
+            job.streamTimer->start(std::chrono::milliseconds(qint64(every * 1000) - job.lastGenerated.elapsed()));
+        return;
+    }
+    sendGenerated(job);
+}
+
+void Queue::sendGenerated(Job &job)
+{
+    JobEvent e{JobEvent::Generated};
+    e.outputs = std::exchange(job.pendingOutputs, QJsonArray());
+    e.duration = job.clock.nsecsElapsed() / 1e9;
+    e.averageDuration = e.duration;
+    job.lastGenerated.start();
+    deliver(job, e);
+}
+
+void Queue::finished(const QString &eventId, const QJsonArray &outputs, const std::optional<ErrorPayload> &error,
+                     bool cancelled)
+{
+    auto it = m_jobs.find(eventId);
+    if (it == m_jobs.end())
+        return;
+    JobPtr job = *it;
+    Group &group = m_groups[job->groupKey];
+    --group.running;
+    const QList<JobPtr> members = job->batchMembers.isEmpty() ? QList<JobPtr>{job} : job->batchMembers;
+    const double seconds = job->clock.nsecsElapsed() / 1e9;
+    if (!error && !cancelled) {
+        Stats &stats = m_stats[job->endpoint->id];
+        stats.total += seconds;
+        ++stats.count;
+    }
+    for (qsizetype m = 0; m < members.size(); ++m) {
+        const JobPtr &member = members[m];
+        if (member->state == Job::State::Done) {
+            m_jobs.remove(member->eventId); // already answered (cancelled or timed out)
+            continue;
+        }
+        member->state = Job::State::Done;
+        if (cancelled) {
+            complete(member, JobEvent{JobEvent::Cancelled});
+            continue;
+        }
+        if (error) {
+            JobEvent e{JobEvent::Failed};
+            e.error = *error;
+            complete(member, e);
+            continue;
+        }
+        JobEvent e{JobEvent::Completed};
+        e.duration = seconds;
+        e.averageDuration = m_stats.value(job->endpoint->id).mean().toDouble();
+        if (members.size() > 1 || job->endpoint->batch) {
+            // A batch returns one list per output: each call gets its slice.
+            for (const QJsonValue &column : outputs)
+                e.outputs.append(column.toArray().at(m));
+        } else {
+            e.outputs = outputs;
+        }
+        complete(member, e);
+    }
+    schedule();
+}
+
+void Queue::complete(const JobPtr &job, const JobEvent &event)
+{
+    job->state = Job::State::Done;
+    job->streamTimer.reset();
+    job->timeLimitTimer.reset();
+    job->context->cancel(); // wakes anything still sleeping on it
+    deliver(*job, event);
+    m_jobs.remove(job->eventId);
+}
+
+void Queue::timeUp(const QString &eventId)
+{
+    auto it = m_jobs.find(eventId);
+    if (it == m_jobs.end() || (*it)->state != Job::State::Running)
+        return;
+    JobPtr job = *it;
+    job->context->cancel();
+    JobEvent e{JobEvent::Failed};
+    e.error.message = QStringLiteral("Time limit exceeded: '%1' ran longer than %2 s.")
+                          .arg(job->endpoint->name)
+                          .arg(*job->endpoint->timeLimit);
+    e.error.userError = true;
+    e.error.title = QStringLiteral("Time limit");
+    // The worker keeps its slot until the function returns; finished() then just frees it.
+    job->state = Job::State::Done;
+    deliver(*job, e);
+}
+
+void Queue::cancel(const QString &eventId)
+{
+    auto it = m_jobs.find(eventId);
+    if (it == m_jobs.end() || (*it)->state == Job::State::Done)
+        return;
+    JobPtr job = *it;
+    if (job->state == Job::State::Waiting) {
+        m_groups[job->groupKey].waiting.removeOne(job);
+        complete(job, JobEvent{JobEvent::Cancelled});
+        return;
+    }
+    // Running: tell it to stop; its slot is freed when the function returns.
+    job->context->cancel();
+    job->state = Job::State::Done;
+    job->streamTimer.reset();
+    job->timeLimitTimer.reset();
+    deliver(*job, JobEvent{JobEvent::Cancelled});
+}
+
+QString Queue::sessionOf(const QString &eventId) const
+{
+    return m_eventSessions.value(eventId);
+}
+
+bool Queue::openStream(const QString &sessionHash, http::Exchange *exchange)
+{
+    Session *session = m_sessions.value(sessionHash);
+    if (!session)
+        return false;
+    session->attach(exchange, m_options.heartbeatInterval);
+    return true;
+}
+
+void Queue::streamLost(Session *session)
+{
+    // Gradio: closing the session's stream drops its waiting events and stops running ones.
+    const QString hash = session->hash();
+    for (auto it = m_jobs.begin(); it != m_jobs.end();) {
+        const JobPtr &job = *it;
+        if (job->sessionHash != hash || job->format == Job::Format::InProcess) {
+            ++it;
+            continue;
+        }
+        job->context->cancel();
+        if (job->state == Job::State::Waiting) {
+            m_groups[job->groupKey].waiting.removeOne(job);
+            job->state = Job::State::Done;
+            it = m_jobs.erase(it);
+            continue;
+        }
+        job->state = Job::State::Done; // running: its result will be dropped
+        ++it;
+    }
+    dropSession(session);
+}
+
+void Queue::dropSession(Session *session)
+{
+    if (m_sessions.value(session->hash()) == session)
+        m_sessions.remove(session->hash());
+    for (auto it = m_eventSessions.begin(); it != m_eventSessions.end();)
+        it = it.value() == session->hash() && !m_jobs.contains(it.key()) ? m_eventSessions.erase(it) : std::next(it);
+    session->deleteLater();
+}
+
+void Queue::deliver(Job &job, const JobEvent &event)
+{
+    if (job.observer) {
+        job.observer(event);
+        return;
+    }
+    Session *session = m_sessions.value(job.sessionHash);
+    if (!session)
+        return;
+    session->push(frameFor(job, event));
+}
+
+Frame Queue::frameFor(Job &job, const JobEvent &e)
+{
+    const bool call = job.format == Job::Format::Call;
+    const QByteArray id = json::compact(job.eventId);
+    auto outputObject = [&](const QByteArray &data, bool generating) {
+        json::ObjectWriter o;
+        o.addRaw("data", data);
+        o.add("is_generating", generating);
+        o.add("duration", e.duration);
+        o.add("average_duration", e.averageDuration);
+        o.add("render_config", QJsonValue());
+        o.addRaw("changed_state_ids", "[]");
+        o.add("used_cache", QJsonValue());
+        return o.finish();
+    };
+    auto queueFrame = [](const QByteArray &json) { return "data: " + json + "\n\n"; };
+    Frame frame;
+    switch (e.kind) {
+    case JobEvent::Estimation:
+        if (!call)
+            frame.bytes = queueFrame(json::ObjectWriter()
+                                         .add("msg", QStringLiteral("estimation"))
+                                         .addRaw("event_id", id)
+                                         .add("rank", e.rank)
+                                         .add("queue_size", e.queueSize)
+                                         .add("rank_eta", e.rankEta)
+                                         .finish());
+        break;
+    case JobEvent::Started:
+        if (!call)
+            frame.bytes = queueFrame(json::ObjectWriter()
+                                         .add("msg", QStringLiteral("process_starts"))
+                                         .addRaw("event_id", id)
+                                         .add("eta", e.eta)
+                                         .finish());
+        break;
+    case JobEvent::Progress:
+        if (!call)
+            frame.bytes = queueFrame(json::ObjectWriter()
+                                         .add("msg", QStringLiteral("progress"))
+                                         .addRaw("event_id", id)
+                                         .add("progress_data", e.progress)
+                                         .finish());
+        break;
+    case JobEvent::Log:
+        if (!call)
+            frame.bytes = queueFrame(json::ObjectWriter()
+                                         .add("msg", QStringLiteral("log"))
+                                         .addRaw("event_id", id)
+                                         .add("log", e.log)
+                                         .add("level", e.level)
+                                         .add("duration", 10.0)
+                                         .add("visible", true)
+                                         .add("title", e.level == QLatin1String("warning") ? QStringLiteral("Warning")
+                                                       : e.level == QLatin1String("success") ? QStringLiteral("Success")
+                                                                                             : QStringLiteral("Info"))
+                                         .finish());
+        break;
+    case JobEvent::Generated: {
+        if (call) {
+            frame.bytes = "event: generating\ndata: " + json::python(e.outputs) + "\n\n";
+            break;
+        }
+        QJsonArray data;
+        if (!job.generatedOnce) {
+            data = e.outputs; // the first update carries full values, later ones edit lists
+        } else {
+            for (qsizetype i = 0; i < e.outputs.size(); ++i)
+                data.append(diff(job.lastSent.at(i), e.outputs.at(i)));
+        }
+        job.generatedOnce = true;
+        job.lastSent = e.outputs;
+        frame.bytes = queueFrame(json::ObjectWriter()
+                                     .add("msg", QStringLiteral("process_generating"))
+                                     .addRaw("event_id", id)
+                                     .addRaw("output", outputObject(json::compact(data), true))
+                                     .add("success", true)
+                                     .add("time_limit", QJsonValue())
+                                     .finish());
+        break;
+    }
+    case JobEvent::Completed:
+        frame.completesEvent = job.eventId;
+        if (call) {
+            frame.bytes = "event: complete\ndata: " + json::python(e.outputs) + "\n\n";
+            break;
+        }
+        frame.bytes = queueFrame(json::ObjectWriter()
+                                     .add("msg", QStringLiteral("process_completed"))
+                                     .addRaw("event_id", id)
+                                     .addRaw("output", outputObject(json::compact(e.outputs), false))
+                                     .add("success", true)
+                                     .add("title", QJsonValue())
+                                     .add("used_cache", QJsonValue())
+                                     .add("cache_duration", e.duration)
+                                     .add("avg_time", e.averageDuration)
+                                     .finish());
+        break;
+    case JobEvent::Failed:
+        frame.completesEvent = job.eventId;
+        if (call) {
+            frame.bytes = "event: error\ndata: " + e.error.toJson(true) + "\n\n";
+            break;
+        }
+        frame.bytes = queueFrame(json::ObjectWriter()
+                                     .add("msg", QStringLiteral("process_completed"))
+                                     .addRaw("event_id", id)
+                                     .addRaw("output", e.error.toJson())
+                                     .add("success", false)
+                                     .add("title", job.generatedOnce ? QJsonValue() : QJsonValue(e.error.title))
+                                     .add("used_cache", QJsonValue())
+                                     .add("cache_duration", QJsonValue())
+                                     .add("avg_time", QJsonValue())
+                                     .finish());
+        break;
+    case JobEvent::Cancelled:
+        frame.completesEvent = job.eventId;
+        if (call) {
+            frame.bytes = "event: error\ndata: {\"error\": \"Cancelled.\"}\n\n";
+            break;
+        }
+        frame.bytes = queueFrame(json::ObjectWriter()
+                                     .add("msg", QStringLiteral("process_completed"))
+                                     .addRaw("event_id", id)
+                                     .addRaw("output", "{}")
+                                     .add("success", true)
+                                     .add("title", QJsonValue())
+                                     .add("used_cache", QJsonValue())
+                                     .add("cache_duration", QJsonValue())
+                                     .add("avg_time", QJsonValue())
+                                     .finish());
+        break;
+    }
+    return frame;
+}
+
+void Queue::shutdown()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_mailbox->close();
+    for (const JobPtr &job : std::as_const(m_jobs)) {
+        job->context->cancel();
+        if (job->observer && job->state != Job::State::Done) {
+            job->state = Job::State::Done;
+            JobEvent e{JobEvent::Failed};
+            e.error.message = QStringLiteral("Server stopped.");
+            e.error.userError = true;
+            job->observer(e);
+        }
+        job->state = Job::State::Done;
+    }
+    const QByteArray stopped = "data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"Server stopped "
+                               "unexpectedly.\",\"session_not_found\":false,\"success\":false}\n\n";
+    const auto sessions = m_sessions;
+    for (Session *session : sessions)
+        session->shutdown(session->flavour() == Session::Flavour::Queue ? stopped
+                                                                       : QByteArray("event: error\ndata: \"Server stopped unexpectedly.\"\n\n"));
+    for (auto &[key, group] : m_groups) {
+        group.waiting.clear();
+        // Functions that never look at their context cannot be interrupted: wait a little,
+        // then leave their threads behind rather than hang the quit.
+        if (!group.pool->waitForDone(3000)) {
+            qCWarning(lcQueue) << "endpoint code in group" << group.key << "did not stop within 3 s; abandoning it";
+            (void)group.pool.release();
+        }
+    }
+    m_jobs.clear();
+}
+
+} // namespace qradio::queue

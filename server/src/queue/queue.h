@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "job.h"
+#include "session.h"
+
+#include <qradio/server.h>
+
+#include <QHash>
+#include <QObject>
+#include <QThreadPool>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace qradio::queue {
+
+//! Posts work to the network thread from any thread, until closed at shutdown.
+class Mailbox
+{
+public:
+    explicit Mailbox(QObject *target) : m_target(target) {}
+    void post(std::function<void()> fn);
+    void close();
+
+private:
+    std::mutex m_mutex;
+    QObject *m_target;
+};
+
+//! Gradio's queue on the network thread: concurrency groups with their worker pools, sessions
+//! and their streams, estimations, cancellation, time limits, batching.
+class Queue : public QObject
+{
+    Q_OBJECT
+public:
+    Queue(const ServerOptions &options, QObject *parent = nullptr);
+    ~Queue() override;
+
+    //! Creates the concurrency groups; call once all endpoints are registered.
+    void setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpoints);
+
+    struct Submission
+    {
+        std::shared_ptr<const EndpointSpec> endpoint;
+        QJsonArray args;
+        QString sessionHash;     //!< empty: the event id is the session
+        Job::Format format = Job::Format::Queue;
+        const Request *request = nullptr; //!< headers and peer for the Context
+        std::function<void(const JobEvent &)> observer; //!< for Format::InProcess
+    };
+    struct Joined
+    {
+        int status = 200;       //!< 200, or the HTTP status of the refusal
+        QString detail;         //!< why it was refused
+        QString eventId;
+    };
+    //! Enqueues a call (queue/join, /call, in-process). Arguments that do not fit the endpoint
+    //! make the event fail with a message naming the parameter; it never reaches a worker.
+    Joined submit(Submission submission);
+
+    //! Streams a session's frames on `exchange`. False if the session is unknown.
+    bool openStream(const QString &sessionHash, http::Exchange *exchange);
+    //! The session an event belongs to (empty if unknown).
+    QString sessionOf(const QString &eventId) const;
+    //! Cancels an event: a waiting one leaves the queue at once, a running one is told to stop.
+    void cancel(const QString &eventId);
+    //! Waiting events across all groups.
+    int waitingCount() const;
+    //! Stops accepting, cancels every job, ends every stream.
+    void shutdown();
+    bool isStopped() const { return m_stopped; }
+    const ServerOptions &options() const { return m_options; }
+
+private:
+    struct Group
+    {
+        QString key;
+        int limit = 1; //!< 0: unlimited
+        int running = 0;
+        QList<JobPtr> waiting;
+        std::unique_ptr<QThreadPool> pool;
+    };
+    struct Stats
+    {
+        double total = 0;
+        int count = 0;
+        QJsonValue mean() const { return count ? QJsonValue(total / count) : QJsonValue(); }
+    };
+
+    Session *sessionFor(const QString &hash, Session::Flavour flavour);
+    void schedule();
+    void start(Group &group);
+    void runBlocking(Group &group, const JobPtr &job);
+    void runCoroutine(const JobPtr &job);
+    void generated(const QString &eventId, const QJsonArray &outputs);
+    void sendGenerated(Job &job);
+    void finished(const QString &eventId, const QJsonArray &outputs, const std::optional<ErrorPayload> &error,
+                  bool cancelled);
+    void complete(const JobPtr &job, const JobEvent &event);
+    void deliver(Job &job, const JobEvent &event);
+    Frame frameFor(Job &job, const JobEvent &event);
+    void broadcastEstimations(Group &group);
+    JobEvent estimation(const Group &group, int rank, int endpointId) const;
+    void timeUp(const QString &eventId);
+    void progressReady(const QString &eventId);
+    void dropSession(Session *session);
+    void streamLost(Session *session);
+    ErrorPayload internalError(const QString &what) const;
+
+    ServerOptions m_options;
+    std::shared_ptr<Mailbox> m_mailbox;
+    QHash<QString, JobPtr> m_jobs;           //!< by event id, until terminal
+    QHash<QString, Session *> m_sessions;
+    QHash<QString, QString> m_eventSessions; //!< event id -> session hash, kept for /call GET
+    std::map<QString, Group> m_groups;      //!< not QHash: Group is move-only
+    QStringList m_groupOrder;
+    QHash<int, Stats> m_stats;               //!< by endpoint id
+    bool m_stopped = false;
+    bool m_scheduling = false;
+};
+
+} // namespace qradio::queue
