@@ -2,7 +2,10 @@
 # qradio_set_warnings(target): the project's warning set; errors when QRADIO_WERROR is on (CI).
 function(qradio_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
-                         -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wformat=2)
+                         -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wformat=2
+                         # designated initializers leave fields to their defaults; GCC 12 reports
+                         # false maybe-uninitialized positives through std::optional
+                         -Wno-missing-field-initializers -Wno-maybe-uninitialized)
   if(QRADIO_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
@@ -10,5 +13,9 @@ function(qradio_set_warnings target)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+endfunction()
+
+# qradio_strict_strings(target): library code spells out every string conversion.
+function(qradio_strict_strings target)
   target_compile_definitions(${target} PRIVATE QT_NO_CAST_FROM_ASCII QT_NO_NARROWING_CONVERSIONS_IN_CONNECT)
 endfunction()

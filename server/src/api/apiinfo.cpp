@@ -95,8 +95,6 @@ QJsonObject buildInfo(const QList<std::shared_ptr<const EndpointSpec>> &endpoint
                 schema = schema.value(QLatin1String("items")).toObject();
             if (!p.choices.isEmpty())
                 schema = {{QStringLiteral("enum"), p.choices}};
-            if (!p.description.isEmpty())
-                schema.insert(QStringLiteral("description"), p.description);
             QJsonObject entry{{QStringLiteral("label"), ordinal(int(i) + 1)},
                               {QStringLiteral("parameter_name"), p.name},
                               {QStringLiteral("parameter_has_default"), p.hasDefault()},

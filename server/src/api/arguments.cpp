@@ -53,6 +53,10 @@ QJsonArray normalizeArguments(const EndpointSpec &endpoint, QJsonArray args)
 
 QJsonArray namedToPositional(const EndpointSpec &endpoint, const QJsonObject &named)
 {
+    const QStringList names = parameterNames(endpoint);
+    for (auto it = named.begin(); it != named.end(); ++it)
+        if (!names.contains(it.key()))
+            throw ArgumentError(it.key(), QStringLiteral("Parameter '%1' is not a valid keyword argument").arg(it.key()));
     QJsonArray args;
     for (const Param &param : endpoint.params) {
         if (named.contains(param.name))
@@ -61,13 +65,6 @@ QJsonArray namedToPositional(const EndpointSpec &endpoint, const QJsonObject &na
             args.append(param.defaultValue);
         else
             throw ArgumentError(param.name, QStringLiteral("No value provided for required argument: %1").arg(param.name));
-    }
-    for (auto it = named.begin(); it != named.end(); ++it) {
-        bool known = false;
-        for (const Param &param : endpoint.params)
-            known = known || param.name == it.key();
-        if (!known)
-            throw ArgumentError(it.key(), QStringLiteral("Parameter '%1' is not a valid keyword argument").arg(it.key()));
     }
     return args;
 }

@@ -23,6 +23,6 @@ protected:
 };
 
 //! Copies Qt's per-connection request (reused for the next one) into a value.
-Request toRequest(const QHttpServerRequest &request);
+Request toRequest(const QHttpServerRequest &request, const QTcpSocket *socket);
 
 } // namespace qradio::http

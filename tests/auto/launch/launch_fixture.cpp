@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// A small app built on qradio::launch() for tst_launch to run as a child process. Environment
+// knobs (test-only): FIXTURE_DEFAULT_PORT, FIXTURE_APP_ID, FIXTURE_SINGLE_INSTANCE,
+// FIXTURE_STDIO_HOOK, FIXTURE_CLOSE_AFTER_LOAD.
+
+#include <qradio/app.h>
+#include <qradio/server.h>
+
+#include <QJsonObject>
+#ifdef FIXTURE_HAS_WIDGETS
+#include <QApplication>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+#endif
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+#ifdef FIXTURE_HAS_WIDGETS
+namespace {
+
+//! Closes the window once its page has loaded, the way a user would.
+class WindowCloser : public QObject
+{
+    Q_OBJECT
+public:
+    explicit WindowCloser(QObject *parent) : QObject(parent)
+    {
+        connect(&m_poll, &QTimer::timeout, this, &WindowCloser::findWindow);
+        m_poll.start(20);
+    }
+
+public Q_SLOTS:
+    void loaded(bool ok)
+    {
+        std::printf("fixture: closing the window (load ok=%d)\n", int(ok));
+        std::fflush(stdout);
+        if (m_window)
+            m_window->close();
+    }
+
+private:
+    void findWindow()
+    {
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            if (w->objectName() == u"qradio-window"_s) {
+                m_poll.stop();
+                m_window = w;
+                connect(w, SIGNAL(firstLoadFinished(bool)), this, SLOT(loaded(bool)));
+                return;
+            }
+        }
+    }
+    QTimer m_poll;
+    QPointer<QWidget> m_window;
+};
+
+void installWindowCloser()
+{
+    if (qEnvironmentVariableIsSet("FIXTURE_CLOSE_AFTER_LOAD") && qobject_cast<QApplication *>(QCoreApplication::instance()))
+        new WindowCloser(QCoreApplication::instance());
+}
+Q_COREAPP_STARTUP_FUNCTION(installWindowCloser)
+
+} // namespace
+#endif
+
+int main(int argc, char **argv)
+{
+    qradio::Server server({.title = u"Fixture"_s});
+    server.api(u"add"_s, [](int a, int b) { return a + b; }).params({"a", "b"});
+    server.get(u"/"_s, [] {
+        return qradio::Html(u"<!doctype html><html><head><meta charset=utf-8><title>Fixture</title></head>"
+                            "<body><h1>Fixture</h1></body></html>"_s);
+    });
+    server.get(u"/mcp-enabled"_s, [&server] { return QJsonObject{{u"mcp"_s, server.options().mcpServer}}; });
+
+    qradio::LaunchOptions options;
+    options.version = u"9.8.7"_s;
+    options.appId = qEnvironmentVariableIsSet("FIXTURE_APP_ID") ? qEnvironmentVariable("FIXTURE_APP_ID")
+                                                                : u"qradio-launch-fixture"_s;
+    options.singleInstance = qEnvironmentVariableIsSet("FIXTURE_SINGLE_INSTANCE");
+    if (qEnvironmentVariableIsSet("FIXTURE_DEFAULT_PORT"))
+        options.port = quint16(qEnvironmentVariableIntValue("FIXTURE_DEFAULT_PORT"));
+    if (qEnvironmentVariableIsSet("FIXTURE_STDIO_HOOK")) {
+        options.mcpStdio = [](qradio::Server &s) {
+            std::printf("stdio-hook-started port=%d\n", int(s.port()));
+            std::fflush(stdout);
+            return true;
+        };
+    }
+    return qradio::launch(server, argc, argv, options);
+}
+
+#ifdef FIXTURE_HAS_WIDGETS
+#include "launch_fixture.moc"
+#endif

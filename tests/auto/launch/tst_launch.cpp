@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+// qradio::launch() as users meet it: a child process with a command line, a port, signals, a
+// window or none. Plus the pure parts of the launcher (command line, URLs).
+
+#include "binding.h"
+#include "commandline.h"
+
+#include <qradio/app.h>
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+#include <QUuid>
+
+#include <csignal>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kTimeout = 30000;
+
+//! A running launch_fixture and what it printed.
+class Child
+{
+public:
+    Child(const QStringList &args, const QProcessEnvironment &env)
+    {
+        m_process.setProcessEnvironment(env);
+        m_process.start(QStringLiteral(LAUNCH_FIXTURE), args);
+    }
+    ~Child()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    //! Waits until stdout has a line matching `pattern`; returns its match.
+    QRegularExpressionMatch waitForLine(const QString &pattern, bool fromStderr = false)
+    {
+        const QRegularExpression re(pattern, QRegularExpression::MultilineOption);
+        QRegularExpressionMatch match;
+        [[maybe_unused]] const bool seen = QTest::qWaitFor([&] {
+            collect();
+            match = re.match(fromStderr ? m_err : m_out);
+            return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+        }, kTimeout);
+        collect();
+        return re.match(fromStderr ? m_err : m_out);
+    }
+    quint16 waitForPort()
+    {
+        const auto m = waitForLine(uR"(^Running on local URL: http://127\.0\.0\.1:(\d+)$)"_s);
+        return m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+    }
+    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
+    //! Exit code once it ended by itself, or -1.
+    int waitForExit()
+    {
+        if (!m_process.waitForFinished(kTimeout) || m_process.exitStatus() != QProcess::NormalExit)
+            return -1;
+        collect();
+        return m_process.exitCode();
+    }
+    QString maps() const
+    {
+        QFile f(u"/proc/%1/maps"_s.arg(m_process.processId()));
+        return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()) : QString();
+    }
+    const QString &out() { collect(); return m_out; }
+    const QString &err() { collect(); return m_err; }
+
+private:
+    void collect()
+    {
+        m_out += QString::fromLocal8Bit(m_process.readAllStandardOutput());
+        m_err += QString::fromLocal8Bit(m_process.readAllStandardError());
+    }
+    QProcess m_process;
+    QString m_out;
+    QString m_err;
+};
+
+QProcessEnvironment headlessEnv()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *var : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "GRADIO_SERVER_PORT",
+                            "GRADIO_SERVER_NAME", "GRADIO_MCP_SERVER"})
+        env.remove(QString::fromLatin1(var));
+    return env;
+}
+
+QProcessEnvironment windowEnv()
+{
+    QProcessEnvironment env = headlessEnv();
+    env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    env.insert(u"QTWEBENGINE_DISABLE_SANDBOX"_s, u"1"_s);
+    env.insert(u"QRADIO_BENCH"_s, u"1"_s);
+    return env;
+}
+
+bool portIsFree(quint16 port)
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress::LocalHost, port);
+}
+
+QByteArray httpGet(quint16 port, const QString &path)
+{
+    QNetworkAccessManager nam;
+    std::unique_ptr<QNetworkReply> reply(nam.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1%2"_s.arg(port).arg(path)))));
+    QSignalSpy done(reply.get(), &QNetworkReply::finished);
+    if (!done.wait(kTimeout) || reply->error() != QNetworkReply::NoError)
+        return {};
+    return reply->readAll();
+}
+
+//! Processes whose environment carries `marker` (the child and anything it started).
+QStringList processesWithMarker(const QString &marker)
+{
+    QStringList found;
+    const QByteArray needle = marker.toLatin1();
+    for (const QString &pid : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
+        if (!pid.front().isDigit())
+            continue;
+        QFile environ(u"/proc/"_s + pid + u"/environ"_s);
+        if (environ.open(QIODevice::ReadOnly) && environ.readAll().contains(needle))
+            found << pid;
+    }
+    return found;
+}
+
+} // namespace
+
+class TestLaunch : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parsesDefaults();
+    void parsesOptionsAndEnvironment();
+    void rejectsBadArguments();
+    void printsUrlsAsGiven();
+
+    void helpAndVersion();
+    void headlessServesAndQuitsOnSignal_data();
+    void headlessServesAndQuitsOnSignal();
+    void noDisplayRunsHeadlessWithoutWebEngine();
+    void busyDefaultPortMovesOn();
+    void busyRequestedPortIsAnError_data();
+    void busyRequestedPortIsAnError();
+    void allInterfacesPrintsAsGiven();
+    void mcpFlags_data();
+    void mcpFlags();
+    void mcpStdio();
+    void windowQuitsOnSigtermLeavingNothing();
+    void closingTheWindowQuits();
+    void secondInstanceHandsOver();
+};
+
+void TestLaunch::parsesDefaults()
+{
+    qputenv("GRADIO_SERVER_PORT", "");
+    qputenv("GRADIO_SERVER_NAME", "");
+    qputenv("GRADIO_MCP_SERVER", "");
+    const auto r = qradio::detail::parseCommandLine({u"app"_s}, {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Run);
+    QCOMPARE(r.config.host, u"127.0.0.1"_s);
+    QCOMPARE(r.config.port, quint16(7860));
+    QVERIFY(!r.config.explicitPort);
+    QVERIFY(!r.config.headless);
+    QVERIFY(!r.config.mcp.has_value());
+}
+
+void TestLaunch::parsesOptionsAndEnvironment()
+{
+    auto r = qradio::detail::parseCommandLine(
+        {u"app"_s, u"--host"_s, u"0.0.0.0"_s, u"--port=0"_s, u"--mcp-stdio"_s, u"--devtools"_s, u"--no-mcp"_s,
+         u"--webEngineArgs"_s, u"--whatever-chromium-takes"_s},
+        {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Run);
+    QCOMPARE(r.config.host, u"0.0.0.0"_s);
+    QCOMPARE(r.config.port, quint16(0));
+    QVERIFY(r.config.explicitPort);
+    QVERIFY(r.config.headless && r.config.mcpStdio && r.config.devTools);
+    QCOMPARE(r.config.mcp, std::optional<bool>(false));
+
+    qputenv("GRADIO_SERVER_PORT", "8123");
+    qputenv("GRADIO_MCP_SERVER", "True");
+    r = qradio::detail::parseCommandLine({u"app"_s}, {}, u"App"_s);
+    qputenv("GRADIO_SERVER_PORT", "");
+    qputenv("GRADIO_MCP_SERVER", "");
+    QCOMPARE(r.config.port, quint16(8123));
+    QVERIFY(r.config.explicitPort);
+    QCOMPARE(r.config.mcp, std::optional<bool>(true));
+
+    qradio::LaunchOptions options;
+    options.port = 9000;
+    r = qradio::detail::parseCommandLine({u"app"_s}, options, u"App"_s);
+    QCOMPARE(r.config.port, quint16(9000));
+    QVERIFY(!r.config.explicitPort);
+
+    char arg0[] = "app", headless[] = "--headless", engine[] = "--webEngineArgs", help[] = "--help";
+    char *argvHeadless[] = {arg0, headless, nullptr};
+    char *argvEngine[] = {arg0, engine, help, nullptr};
+    QVERIFY(qradio::detail::preScan(2, argvHeadless).headless);
+    QVERIFY(!qradio::detail::preScan(3, argvEngine).infoOnly);   // Chromium's arguments are not ours
+}
+
+void TestLaunch::rejectsBadArguments()
+{
+    for (const QStringList &args : {QStringList{u"app"_s, u"--port"_s, u"http"_s}, QStringList{u"app"_s, u"--port"_s, u"70000"_s},
+                                    QStringList{u"app"_s, u"--bogus"_s}, QStringList{u"app"_s, u"--mcp"_s, u"--no-mcp"_s}}) {
+        const auto r = qradio::detail::parseCommandLine(args, {}, u"App"_s);
+        QCOMPARE(r.action, qradio::detail::ParseResult::Exit);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(!r.output.isEmpty());
+    }
+}
+
+void TestLaunch::printsUrlsAsGiven()
+{
+    using qradio::detail::localUrl;
+    using qradio::detail::printableUrl;
+    QCOMPARE(printableUrl(u"127.0.0.1"_s, 7860), u"http://127.0.0.1:7860"_s);
+    QCOMPARE(printableUrl(u"0.0.0.0"_s, 7861), u"http://0.0.0.0:7861"_s);
+    QCOMPARE(printableUrl(u"::"_s, 80), u"http://[::]:80"_s);
+    QCOMPARE(localUrl(QHostAddress(u"0.0.0.0"_s), u"0.0.0.0"_s, 7860), QUrl(u"http://127.0.0.1:7860/"_s));
+    QCOMPARE(localUrl(QHostAddress(u"::"_s), u"::"_s, 7860), QUrl(u"http://[::1]:7860/"_s));
+    QCOMPARE(localUrl(QHostAddress::LocalHost, u"localhost"_s, 7860), QUrl(u"http://127.0.0.1:7860/"_s));
+}
+
+void TestLaunch::helpAndVersion()
+{
+    Child help({u"--help"_s}, windowEnv());
+    QCOMPARE(help.waitForExit(), 0);
+    for (const char *option : {"--host", "--port", "--headless", "--mcp", "--no-mcp", "--mcp-stdio", "--devtools", "--version"})
+        QVERIFY2(help.out().contains(QLatin1String(option)), option);
+    QVERIFY(!help.maps().contains(u"WebEngine"_s));
+
+    Child version({u"--version"_s}, windowEnv());
+    QCOMPARE(version.waitForExit(), 0);
+    QVERIFY2(version.out().contains(u"9.8.7"_s), qPrintable(version.out()));
+}
+
+void TestLaunch::headlessServesAndQuitsOnSignal_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGHUP") << int(SIGHUP);
+}
+
+void TestLaunch::headlessServesAndQuitsOnSignal()
+{
+    QFETCH(int, signal);
+    Child child({u"--headless"_s, u"--port"_s, u"0"_s}, windowEnv());
+    const quint16 port = child.waitForPort();
+    QVERIFY2(port != 0, qPrintable(child.err()));
+    QVERIFY(httpGet(port, u"/"_s).contains("<h1>Fixture</h1>"));
+    QVERIFY(!child.maps().contains(u"libQt6WebEngineCore"_s));
+    QVERIFY(!child.err().contains(u"headless"_s));   // asked for: nothing to explain
+    child.signal(signal);
+    QCOMPARE(child.waitForExit(), 0);
+    QVERIFY(portIsFree(port));
+}
+
+void TestLaunch::noDisplayRunsHeadlessWithoutWebEngine()
+{
+    Child child({u"--port"_s, u"0"_s}, headlessEnv());
+    const quint16 port = child.waitForPort();
+    QVERIFY2(port != 0, qPrintable(child.err()));
+    QVERIFY2(child.err().contains(u"Running headless: no display"_s), qPrintable(child.err()));
+    const QString maps = child.maps();
+    QVERIFY(maps.contains(u"libQt6Core"_s));
+    QVERIFY(!maps.contains(u"libQt6WebEngineCore"_s));
+    QVERIFY(!maps.contains(u"qradio_desktop_frontend"_s));
+    child.signal(SIGTERM);
+    QCOMPARE(child.waitForExit(), 0);
+}
+
+void TestLaunch::busyDefaultPortMovesOn()
+{
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+    QProcessEnvironment env = headlessEnv();
+    env.insert(u"FIXTURE_DEFAULT_PORT"_s, QString::number(blocker.serverPort()));
+    Child child({u"--headless"_s}, env);
+    const quint16 port = child.waitForPort();
+    QVERIFY2(port > blocker.serverPort() && port <= blocker.serverPort() + 100, qPrintable(child.out() + child.err()));
+    QVERIFY(httpGet(port, u"/"_s).contains("Fixture"));
+    child.signal(SIGTERM);
+    QCOMPARE(child.waitForExit(), 0);
+}
+
+void TestLaunch::busyRequestedPortIsAnError_data()
+{
+    QTest::addColumn<bool>("byEnvironment");
+    QTest::newRow("--port") << false;
+    QTest::newRow("GRADIO_SERVER_PORT") << true;
+}
+
+void TestLaunch::busyRequestedPortIsAnError()
+{
+    QFETCH(bool, byEnvironment);
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+    const QString port = QString::number(blocker.serverPort());
+    QProcessEnvironment env = headlessEnv();
+    QStringList args{u"--headless"_s};
+    if (byEnvironment)
+        env.insert(u"GRADIO_SERVER_PORT"_s, port);
+    else
+        args << u"--port"_s << port;
+    Child child(args, env);
+    QCOMPARE(child.waitForExit(), 1);
+    QVERIFY2(child.err().contains(u"Port %1 on 127.0.0.1 is already in use"_s.arg(port)), qPrintable(child.err()));
+    QVERIFY(!child.out().contains(u"Running on"_s));
+}
+
+void TestLaunch::allInterfacesPrintsAsGiven()
+{
+    Child child({u"--headless"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s}, headlessEnv());
+    const auto m = child.waitForLine(uR"(^Running on local URL: http://0\.0\.0\.0:(\d+)$)"_s);
+    QVERIFY2(m.hasMatch(), qPrintable(child.out() + child.err()));
+    QVERIFY(httpGet(quint16(m.captured(1).toUInt()), u"/"_s).contains("Fixture"));
+    child.signal(SIGTERM);
+    QCOMPARE(child.waitForExit(), 0);
+}
+
+void TestLaunch::mcpFlags_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("env");
+    QTest::addColumn<bool>("expected");
+    QTest::newRow("default") << QStringList{} << QString() << false;
+    QTest::newRow("--mcp") << QStringList{u"--mcp"_s} << QString() << true;
+    QTest::newRow("env true") << QStringList{} << u"true"_s << true;
+    QTest::newRow("--no-mcp beats env") << QStringList{u"--no-mcp"_s} << u"true"_s << false;
+}
+
+void TestLaunch::mcpFlags()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, env);
+    QFETCH(bool, expected);
+    QProcessEnvironment e = headlessEnv();
+    if (!env.isEmpty())
+        e.insert(u"GRADIO_MCP_SERVER"_s, env);
+    Child child(QStringList{u"--headless"_s, u"--port"_s, u"0"_s} + args, e);
+    const quint16 port = child.waitForPort();
+    QVERIFY(port);
+    const QJsonObject answer = QJsonDocument::fromJson(httpGet(port, u"/mcp-enabled"_s)).object();
+    QCOMPARE(answer.value(u"mcp"_s).toBool(!expected), expected);
+    child.signal(SIGTERM);
+    QCOMPARE(child.waitForExit(), 0);
+}
+
+void TestLaunch::mcpStdio()
+{
+    {
+        Child child({u"--mcp-stdio"_s, u"--port"_s, u"0"_s}, windowEnv());
+        const auto line = child.waitForLine(uR"(^Running on local URL: http://127\.0\.0\.1:(\d+)$)"_s, true);
+        QVERIFY2(line.hasMatch(), qPrintable(child.err()));
+        QVERIFY(child.err().contains(u"MCP over stdio is not available"_s));
+        QCOMPARE(child.out(), QString());            // stdout stays clean for the protocol
+        QVERIFY(!child.maps().contains(u"libQt6WebEngineCore"_s));
+        child.signal(SIGTERM);
+        QCOMPARE(child.waitForExit(), 0);
+    }
+    QProcessEnvironment env = windowEnv();
+    env.insert(u"FIXTURE_STDIO_HOOK"_s, u"1"_s);
+    Child hooked({u"--mcp-stdio"_s, u"--port"_s, u"0"_s}, env);
+    QVERIFY(hooked.waitForLine(uR"(^stdio-hook-started port=[1-9]\d*$)"_s).hasMatch());
+    QVERIFY(!hooked.out().contains(u"Running on"_s));
+    hooked.signal(SIGTERM);
+    QCOMPARE(hooked.waitForExit(), 0);
+}
+
+void TestLaunch::windowQuitsOnSigtermLeavingNothing()
+{
+#ifdef QRADIO_NO_DESKTOP
+    QSKIP("built without the desktop window");
+#endif
+    const QString marker = u"QRADIO_TST_MARKER_"_s + QUuid::createUuid().toString(QUuid::Id128);
+    QProcessEnvironment env = windowEnv();
+    env.insert(marker, u"1"_s);
+    Child child({u"--port"_s, u"0"_s}, env);
+    const quint16 port = child.waitForPort();
+    QVERIFY2(port != 0, qPrintable(child.err()));
+    QVERIFY2(child.waitForLine(u"^qradio-bench: loadFinished ok=1"_s).hasMatch(), qPrintable(child.out() + child.err()));
+    QVERIFY(child.maps().contains(u"libQt6WebEngineCore"_s));
+    QVERIFY(processesWithMarker(marker).size() > 1);    // the app and its QtWebEngineProcess helpers
+    QVERIFY(httpGet(port, u"/"_s).contains("Fixture")); // outside clients meanwhile
+    child.signal(SIGTERM);
+    QCOMPARE(child.waitForExit(), 0);
+    QVERIFY(portIsFree(port));
+    QTRY_COMPARE_WITH_TIMEOUT(processesWithMarker(marker), QStringList(), 10000);
+}
+
+void TestLaunch::closingTheWindowQuits()
+{
+#ifdef QRADIO_NO_DESKTOP
+    QSKIP("built without the desktop window");
+#endif
+    const QString marker = u"QRADIO_TST_MARKER_"_s + QUuid::createUuid().toString(QUuid::Id128);
+    QProcessEnvironment env = windowEnv();
+    env.insert(marker, u"1"_s);
+    env.insert(u"FIXTURE_CLOSE_AFTER_LOAD"_s, u"1"_s);
+    Child child({u"--port"_s, u"0"_s}, env);
+    const quint16 port = child.waitForPort();
+    QVERIFY2(port != 0, qPrintable(child.err()));
+    QCOMPARE(child.waitForExit(), 0);
+    QVERIFY2(child.out().contains(u"fixture: closing the window (load ok=1)"_s), qPrintable(child.out()));
+    QVERIFY(portIsFree(port));
+    QTRY_COMPARE_WITH_TIMEOUT(processesWithMarker(marker), QStringList(), 10000);
+}
+
+void TestLaunch::secondInstanceHandsOver()
+{
+#ifdef QRADIO_NO_DESKTOP
+    QSKIP("built without the desktop window");
+#endif
+    QProcessEnvironment env = windowEnv();
+    env.insert(u"FIXTURE_SINGLE_INSTANCE"_s, u"1"_s);
+    env.insert(u"FIXTURE_APP_ID"_s, u"tst-launch-"_s + QUuid::createUuid().toString(QUuid::Id128));
+    Child first({u"--port"_s, u"0"_s}, env);
+    QVERIFY(first.waitForPort());
+    QVERIFY(first.waitForLine(u"^qradio-bench: loadFinished ok=1"_s).hasMatch());
+
+    Child second({u"--port"_s, u"0"_s}, env);
+    QCOMPARE(second.waitForExit(), 0);
+    QVERIFY2(second.err().contains(u"already running"_s), qPrintable(second.err()));
+    QVERIFY(!second.out().contains(u"Running on"_s));
+
+    first.signal(SIGTERM);
+    QCOMPARE(first.waitForExit(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestLaunch)
+
+#include "tst_launch.moc"
