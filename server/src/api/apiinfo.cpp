@@ -12,8 +12,8 @@ static QJsonValue exampleFor(const Param &param, const QJsonObject &schema)
 {
     if (param.hasDefault())
         return param.defaultValue;
-    if (!param.choices.isEmpty())
-        return param.choices.first();
+    if (schema.contains(QLatin1String("enum")))
+        return schema.value(QLatin1String("enum")).toArray().first();
     const QString type = schema.value(QLatin1String("type")).toString();
     if (type == QLatin1String("integer"))
         return 3;
@@ -61,7 +61,7 @@ static QJsonObject snippets(const EndpointSpec &ep, const QString &root)
                      .arg(root, ep.name);
     QJsonArray data;
     for (qsizetype i = 0; i < ep.params.size(); ++i) {
-        const QJsonValue example = exampleFor(ep.params[i], ep.invoker.paramSchemas.value(i));
+        const QJsonValue example = exampleFor(ep.params[i], parameterSchema(ep, i));
         py += QStringLiteral("    %1=%2,\n").arg(ep.params[i].name, pythonLiteral(example));
         js += QStringLiteral("\n    %1: %2,").arg(ep.params[i].name, QString::fromUtf8(json::compact(example)));
         data.append(example);
@@ -90,11 +90,7 @@ QJsonObject buildInfo(const QList<std::shared_ptr<const EndpointSpec>> &endpoint
         QJsonArray parameters;
         for (qsizetype i = 0; i < ep->params.size(); ++i) {
             const Param &p = ep->params[i];
-            QJsonObject schema = ep->invoker.paramSchemas.value(i);
-            if (ep->batch && schema.contains(QLatin1String("items")))
-                schema = schema.value(QLatin1String("items")).toObject();
-            if (!p.choices.isEmpty())
-                schema = {{QStringLiteral("enum"), p.choices}};
+            const QJsonObject schema = parameterSchema(*ep, i);
             QJsonObject entry{{QStringLiteral("label"), ordinal(int(i) + 1)},
                               {QStringLiteral("parameter_name"), p.name},
                               {QStringLiteral("parameter_has_default"), p.hasDefault()},
@@ -108,9 +104,7 @@ QJsonObject buildInfo(const QList<std::shared_ptr<const EndpointSpec>> &endpoint
         }
         QJsonArray returns;
         for (qsizetype i = 0; i < ep->invoker.returnSchemas.size(); ++i) {
-            QJsonObject schema = ep->invoker.returnSchemas[i];
-            if (ep->batch && schema.contains(QLatin1String("items")))
-                schema = schema.value(QLatin1String("items")).toObject();
+            const QJsonObject schema = returnSchema(*ep, i);
             returns.append(QJsonObject{{QStringLiteral("label"), ordinal(int(i) + 1)},
                                        {QStringLiteral("type"), schema},
                                        {QStringLiteral("python_type"), typeEntry(schema)},

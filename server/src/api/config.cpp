@@ -42,6 +42,27 @@ QString computeRoot(const Request &request, const QString &routePath, const QStr
     return root;
 }
 
+static QJsonObject element(const EndpointSpec &endpoint, QJsonObject schema)
+{
+    // A batch function takes and returns lists; each call sees one element.
+    if (endpoint.batch && schema.contains(QLatin1String("items")))
+        return schema.value(QLatin1String("items")).toObject();
+    return schema;
+}
+
+QJsonObject parameterSchema(const EndpointSpec &endpoint, qsizetype i)
+{
+    const QJsonArray &choices = endpoint.params.value(i, Param(QString())).choices;
+    if (!choices.isEmpty())
+        return {{QStringLiteral("enum"), choices}};
+    return element(endpoint, endpoint.invoker.paramSchemas.value(i));
+}
+
+QJsonObject returnSchema(const EndpointSpec &endpoint, qsizetype i)
+{
+    return element(endpoint, endpoint.invoker.returnSchemas.value(i));
+}
+
 QString ordinal(int n)
 {
     const int mod100 = n % 100;
@@ -99,17 +120,11 @@ QJsonObject buildConfig(const QList<std::shared_ptr<const EndpointSpec>> &endpoi
         QJsonArray inputs;
         QJsonArray outputs;
         for (qsizetype i = 0; i < ep->params.size(); ++i) {
-            QJsonObject schema = ep->invoker.paramSchemas.value(i);
-            if (ep->batch && schema.contains(QLatin1String("items")))
-                schema = schema.value(QLatin1String("items")).toObject();
-            components.append(component(nextId, schema, int(i) + 1, ep->params[i].defaultValue));
+            components.append(component(nextId, parameterSchema(*ep, i), int(i) + 1, ep->params[i].defaultValue));
             inputs.append(nextId++);
         }
         for (qsizetype i = 0; i < ep->invoker.returnSchemas.size(); ++i) {
-            QJsonObject schema = ep->invoker.returnSchemas[i];
-            if (ep->batch && schema.contains(QLatin1String("items")))
-                schema = schema.value(QLatin1String("items")).toObject();
-            components.append(component(nextId, schema, int(i) + 1, QJsonValue::Undefined));
+            components.append(component(nextId, returnSchema(*ep, i), int(i) + 1, QJsonValue::Undefined));
             outputs.append(nextId++);
         }
         for (const QJsonArray *ids : {&inputs, &outputs}) {

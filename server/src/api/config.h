@@ -22,6 +22,11 @@ QJsonObject buildInfo(const QList<std::shared_ptr<const EndpointSpec>> &endpoint
 QString buildDocsPage(const QList<std::shared_ptr<const EndpointSpec>> &endpoints, const ServerOptions &options,
                       const QString &root);
 
+//! The JSON Schema clients see for parameter / return `i`: a batch endpoint's element type,
+//! a parameter's choices as an enum.
+QJsonObject parameterSchema(const EndpointSpec &endpoint, qsizetype i);
+QJsonObject returnSchema(const EndpointSpec &endpoint, qsizetype i);
+
 //! "1st", "2nd", ...: Gradio labels api components by position.
 QString ordinal(int n);
 

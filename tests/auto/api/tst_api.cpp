@@ -47,6 +47,13 @@ private slots:
         server->api("hidden", [] { return 1; }).visibility(qradio::Visibility::Undocumented);
         server->api("secret", [] { return 2; }).visibility(qradio::Visibility::Private);
         server->api("pair", [](int a) { return std::tuple<int, QString>(a, QString::number(a)); }).params({"a"});
+        server->api("doubled", [](QList<int> xs) {
+                  for (int &x : xs)
+                      x *= 2;
+                  return xs;
+              })
+            .params({"x"})
+            .batch(8);
         server->api("crash", [](int) -> int { throw std::runtime_error("internal detail"); }).params({"x"});
 
         server->get(QStringLiteral("/items/<id>"), [](const qradio::Request &r) {
@@ -140,6 +147,13 @@ private slots:
                      .toObject().value("type").toString(),
                  QStringLiteral("Literal['fast', 'slow']"));
         QCOMPARE(named.value("/pair").toObject().value("returns").toArray().size(), 2);
+        // A batch function takes lists, but each call passes (and gets) one element.
+        const QJsonObject doubled = named.value("/doubled").toObject();
+        const QJsonObject integer{{QStringLiteral("type"), QStringLiteral("integer")}};
+        QCOMPARE(doubled.value("parameters").toArray().at(0).toObject().value("type").toObject(), integer);
+        QCOMPARE(doubled.value("returns").toArray().at(0).toObject().value("python_type").toObject().value("type").toString(),
+                 QStringLiteral("int"));
+        QVERIFY(doubled.value("code_snippets").toObject().value("python").toString().contains(QStringLiteral("x=3,")));
 
         QVERIFY(!named.contains("/hidden"));
         QVERIFY(!named.contains("/secret"));
@@ -162,6 +176,7 @@ private slots:
         QCOMPARE(callStream("crash", R"({"data":[1]})"), QByteArray("event: error\ndata: {\"error\": null}\n\n"));
         QCOMPARE(callStream("greet", R"({"data":["ab"]})"), QByteArray("event: complete\ndata: [\"abab\"]\n\n"));
         QCOMPARE(callStream("pair", R"({"data":[7]})"), QByteArray("event: complete\ndata: [7, \"7\"]\n\n"));
+        QCOMPARE(callStream("doubled", R"({"data":[21]})"), QByteArray("event: complete\ndata: [42]\n\n"));
         // Named arguments.
         QCOMPARE(callStream("add", R"({"a":3,"b":5})", "v2/"), QByteArray("event: complete\ndata: [8]\n\n"));
     }
