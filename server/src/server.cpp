@@ -94,6 +94,16 @@ void Server::onError(std::function<Response(const Request &, const std::exceptio
 
 bool Server::listen(const QHostAddress &address, quint16 port)
 {
+    return serve(&address, port);
+}
+
+bool Server::start()
+{
+    return serve(nullptr, 0);
+}
+
+bool Server::serve(const QHostAddress *address, quint16 port)
+{
     if (isListening()) {
         d->error = QStringLiteral("already listening");
         return false;
@@ -118,7 +128,7 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         stop();
         return false;
     }
-    d->address = address;
+    d->address = address ? *address : QHostAddress();
     return true;
 }
 
@@ -229,6 +239,7 @@ void ServerPrivate::installBuiltinRoutes()
 {
     api::installApiRoutes(*this);
     queue::installQueueRoutes(*this);
+    mcp::installRoutes(*this);
 }
 
 // ---- NetCore ---------------------------------------------------------------------------------
@@ -246,15 +257,18 @@ NetCore::NetCore(ServerPrivate *d) : m_d(d), m_heartbeatTimer(this)
 
 NetCore::~NetCore() = default;
 
-bool NetCore::listen(const QHostAddress &address, quint16 port, QString *error, quint16 *boundPort)
+bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort)
 {
     m_mailbox = std::make_shared<queue::Mailbox>(this);
     m_queue = new queue::Queue(m_d->options, this);
     m_queue->setEndpoints(m_d->frozen);
-    m_http = new http::HttpServer(this);
     const ServerOptions &o = m_d->options;
+    m_heartbeatTimer.start(o.heartbeatInterval);
+    if (!address)
+        return true; // no port: in-process transports only
+    m_http = new http::HttpServer(this);
     m_tcp = new http::TcpServer({o.maxBodySize, o.maxHeaderSize, o.idleTimeout, o.maxStreamBuffer}, o.maxConnections);
-    if (!m_tcp->listen(address, port)) {
+    if (!m_tcp->listen(*address, port)) {
         *error = m_tcp->errorString();
         delete m_tcp;
         m_tcp = nullptr;
@@ -265,7 +279,6 @@ bool NetCore::listen(const QHostAddress &address, quint16 port, QString *error, 
     });
     m_http->bind(m_tcp);
     *boundPort = m_tcp->serverPort();
-    m_heartbeatTimer.start(o.heartbeatInterval);
     return true;
 }
 

@@ -35,7 +35,8 @@ public:
     explicit NetCore(ServerPrivate *d);
     ~NetCore() override;
 
-    bool listen(const QHostAddress &address, quint16 port, QString *error, quint16 *boundPort);
+    //! Without an address, starts everything but the listener.
+    bool listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort);
     void shutdown();
 
     //! Answers with a complete response, after CORS and the after-request hooks.
@@ -80,6 +81,8 @@ public:
     std::function<Response(const Request &, const std::exception &)> errorHook;
     //! Extensions (MCP) add routes here before the server starts.
     std::vector<std::function<void(ServerPrivate &)>> installers;
+    //! Server::mcp(): MCP tools, resources and prompts (created on first use).
+    std::shared_ptr<McpRegistry> mcp;
 
     std::unique_ptr<QThread> thread;
     NetCore *core = nullptr;
@@ -99,6 +102,10 @@ void installApiRoutes(ServerPrivate &d);
 }
 namespace queue {
 void installQueueRoutes(ServerPrivate &d);
+}
+namespace mcp {
+//! The MCP routes under /gradio_api/mcp (when options.mcpServer) and the MCP service stdio uses.
+void installRoutes(ServerPrivate &d);
 }
 
 } // namespace qradio

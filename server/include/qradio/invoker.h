@@ -296,7 +296,8 @@ Invoker makeInvoker(Fn &&callable)
     Invoker inv;
     inv.paramSchemas = B::paramSchemas();
     inv.validate = [](const QJsonArray &args, const QStringList &names) {
-        CallEnv env{nullptr, args, names, {}};
+        Context none(nullptr); // bound but never used: validation only converts
+        CallEnv env{&none, args, names, {}};
         (void)B::bind(env);
     };
 

@@ -49,6 +49,7 @@ struct ServerOptions
 };
 
 class ServerPrivate;
+class McpRegistry;
 
 //! The server. Register endpoints and routes, then listen().
 //! \code
@@ -97,6 +98,9 @@ public:
 
     //! Starts serving; blocks until the port is bound. Port 0 picks a free port.
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 7860);
+    //! Starts the network thread and the queue without opening any port, for in-process
+    //! transports such as MCP over stdio.
+    bool start();
     bool isListening() const;
     //! Why listen() failed.
     QString errorString() const;
@@ -110,6 +114,8 @@ public:
 
     //! The registered endpoints, in fn_index order.
     QList<std::shared_ptr<const EndpointSpec>> endpoints() const;
+    //! MCP-only tools, resources and prompts (gradio.Server's `server.mcp`); see mcp.h.
+    McpRegistry &mcp();
     //! For extensions (MCP): the internal state. Not part of the stable API.
     ServerPrivate *d_func() const { return d.get(); }
 
@@ -118,6 +124,7 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    bool serve(const QHostAddress *address, quint16 port);
     EndpointBuilder addEndpoint(const QString &name, detail::Invoker invoker);
 
     template<typename F>

@@ -274,6 +274,17 @@ private slots:
         QVERIFY(probe.listen(QHostAddress::LocalHost, used));
     }
 
+    void startWithoutPort()
+    {
+        qradio::Server inProcess;
+        inProcess.api("add", [](int a, int b) { return a + b; }).params({"a", "b"});
+        QVERIFY(inProcess.start());
+        QVERIFY(inProcess.isListening());
+        QCOMPARE(inProcess.port(), quint16(0));
+        inProcess.stop();
+        QVERIFY(!inProcess.isListening());
+    }
+
 private:
     //! POST /gradio_api/call[/v2]/<name>, then the whole SSE body of its result stream.
     QByteArray callStream(const QByteArray &name, const QByteArray &body, const QByteArray &v2 = {})

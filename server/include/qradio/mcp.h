@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+//! \file mcp.h
+//! MCP (Model Context Protocol) for a qradio::Server — gradio.Server's `server.mcp`: API
+//! endpoints marked as tools, MCP-only tools, resources and prompts, served at
+//! `/gradio_api/mcp/` (streamable HTTP, legacy SSE at `/gradio_api/mcp/sse`) when
+//! ServerOptions::mcpServer is set, and over stdin/stdout with mcp::startStdio().
+//! \code
+//! qradio::Server app;
+//! app.api("add", [](int a, int b) { return a + b; }).params({"a", "b"}).mcpTool();
+//! app.mcp().tool("now", [] { return QDateTime::currentDateTime().toString(); })
+//!     .description("The server's local time.");
+//! app.mcp().resource("notes://{id}", "note", [](QString id) { return loadNote(id); })
+//!     .description("A note by id.").mimeType("text/markdown");
+//! app.mcp().prompt("review", [](QString code) { return "Review this code:\n" + code; })
+//!     .params({{"code", "The code to review"}}).description("Ask for a code review.");
+//! \endcode
+//! Every tool, resource and prompt is an endpoint: calls go through the same queue,
+//! concurrency limits, progress and cancellation as API calls, in process. MCP-only ones are
+//! private endpoints named `mcp_tool_<name>`, `mcp_resource_<name>`, `mcp_prompt_<name>` (so
+//! they never take an API name): like Gradio's private endpoints, not in /info and not
+//! callable by name over the Gradio API.
+
+#include <qradio/endpoint.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QStringList>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+namespace qradio {
+
+class Context;
+class Server;
+class McpRegistry;
+
+namespace mcp {
+
+//! One content item of a tool result or a prompt message.
+//! \code
+//! return QList<qradio::mcp::Content>{qradio::mcp::Content::text("A red dot:"),
+//!                                    qradio::mcp::Content::image(png, "image/png")};
+//! \endcode
+class Content
+{
+public:
+    Content() = default;
+    static Content text(const QString &text);
+    //! `data` is the raw image (sent base64-encoded).
+    static Content image(const QByteArray &data, const QString &mimeType);
+    static Content audio(const QByteArray &data, const QString &mimeType);
+    //! An embedded text resource.
+    static Content resource(const QString &uri, const QString &mimeType, const QString &text);
+    //! An embedded binary resource.
+    static Content resourceBlob(const QString &uri, const QString &mimeType, const QByteArray &data);
+    //! A link to a resource the client may read later.
+    static Content resourceLink(const QString &uri, const QString &name, const QString &mimeType = {});
+    //! Any content object, as the MCP schema defines it (must have a "type").
+    static Content fromJson(const QJsonObject &json);
+
+    const QJsonObject &toJson() const { return m_json; }
+    QString type() const { return m_json.value(QLatin1String("type")).toString(); }
+
+private:
+    QJsonObject m_json;
+};
+
+//! A complete tool result, for tools that decide everything themselves.
+struct ToolResult
+{
+    QList<Content> content;
+    QJsonObject structuredContent; //!< empty: none
+    bool isError = false;
+};
+
+//! One item of a resources/read answer. A resource function may also return a plain QString
+//! (text in the resource's MIME type) or QByteArray (a blob).
+struct ResourceContents
+{
+    static ResourceContents fromText(const QString &text, const QString &mimeType = {}, const QString &uri = {});
+    static ResourceContents fromBlob(const QByteArray &data, const QString &mimeType = {}, const QString &uri = {});
+
+    QString uri;      //!< empty: the URI that was read
+    QString mimeType; //!< empty: the resource's registered type
+    QString text;
+    QByteArray data;
+    bool binary = false;
+};
+
+//! One message of a prompt. A prompt function may also return a plain QString (one user
+//! message) or a PromptResult.
+struct PromptMessage
+{
+    QString role = QStringLiteral("user"); //!< "user" or "assistant"
+    Content content;
+};
+
+struct PromptResult
+{
+    QString description;
+    QList<PromptMessage> messages;
+};
+
+//! Severity of a log message (RFC 5424 levels, as MCP names them).
+enum class LogLevel { Debug, Info, Notice, Warning, Error, Critical, Alert, Emergency };
+
+//! Suggestions for an argument of a prompt or a variable of a resource template
+//! (completion/complete): the value typed so far and the other arguments already filled in.
+//! Runs on a worker thread.
+using Completer = std::function<QStringList(const QString &value, const QJsonObject &arguments)>;
+
+// ---- from inside a running tool, resource or prompt function --------------------------------
+
+//! True when the endpoint runs because of an MCP request.
+bool isMcpCall(const Context &ctx);
+//! The capabilities the MCP client declared in `initialize` (empty without a session).
+QJsonObject clientCapabilities(const Context &ctx);
+//! Sends a request to the MCP client that made this call (`sampling/createMessage`,
+//! `elicitation/create`, `roots/list`, ...) and blocks until it answers. Call it from a blocking
+//! endpoint (never a coroutine: those run on the network thread). Returns the result object;
+//! throws qradio::Error if the client answers with an error, lacks the capability, the call is
+//! not an MCP call, it is cancelled, or `timeout` passes.
+QJsonObject request(const Context &ctx, const QString &method, const QJsonObject &params = {},
+                    std::chrono::milliseconds timeout = std::chrono::minutes(5));
+//! `sampling/createMessage`: asks the client's LLM. `params` as MCP defines them
+//! (messages, maxTokens, ...).
+QJsonObject createMessage(const Context &ctx, const QJsonObject &params);
+//! `elicitation/create`: asks the user for structured input. The result has `action`
+//! ("accept", "decline", "cancel") and `content`.
+QJsonObject elicit(const Context &ctx, const QString &message, const QJsonObject &requestedSchema);
+//! Sends `notifications/message` to the client, if its log level lets it through.
+//! Context::info/warning/success send Info/Warning/Notice messages too.
+void log(const Context &ctx, LogLevel level, const QJsonValue &data, const QString &logger = {});
+
+//! Speaks MCP over stdin/stdout (one JSON-RPC message per line; logs stay on stderr) for a
+//! server that is listening. Call it on the main thread (the launcher does, for
+//! `--mcp-stdio`); it returns at once and quits the application (QCoreApplication::exit(0))
+//! when stdin closes. Works whether or not ServerOptions::mcpServer is set.
+bool startStdio(Server &server);
+
+} // namespace mcp
+
+// ---- type mapping of the MCP result types ----------------------------------------------------
+// The schemas carry an `x-qradio-mcp` marker: it tells the MCP layer to send the value as
+// content rather than as text, and never appears in an MCP schema.
+
+template<>
+struct TypeInfo<mcp::Content>
+{
+    static QJsonObject schema() { return {{QStringLiteral("x-qradio-mcp"), QStringLiteral("content")}}; }
+    static std::optional<mcp::Content> fromJson(const QJsonValue &v, QString *error);
+    static QJsonValue toJson(const mcp::Content &c) { return c.toJson(); }
+};
+
+template<>
+struct TypeInfo<mcp::ToolResult>
+{
+    static QJsonObject schema() { return {{QStringLiteral("x-qradio-mcp"), QStringLiteral("tool-result")}}; }
+    static std::optional<mcp::ToolResult> fromJson(const QJsonValue &v, QString *error);
+    static QJsonValue toJson(const mcp::ToolResult &r);
+};
+
+template<>
+struct TypeInfo<mcp::ResourceContents>
+{
+    static QJsonObject schema() { return {{QStringLiteral("x-qradio-mcp"), QStringLiteral("resource-contents")}}; }
+    static std::optional<mcp::ResourceContents> fromJson(const QJsonValue &v, QString *error);
+    static QJsonValue toJson(const mcp::ResourceContents &r);
+};
+
+template<>
+struct TypeInfo<mcp::PromptMessage>
+{
+    static QJsonObject schema() { return {{QStringLiteral("x-qradio-mcp"), QStringLiteral("prompt-message")}}; }
+    static std::optional<mcp::PromptMessage> fromJson(const QJsonValue &v, QString *error);
+    static QJsonValue toJson(const mcp::PromptMessage &m);
+};
+
+template<>
+struct TypeInfo<mcp::PromptResult>
+{
+    static QJsonObject schema() { return {{QStringLiteral("x-qradio-mcp"), QStringLiteral("prompt-result")}}; }
+    static std::optional<mcp::PromptResult> fromJson(const QJsonValue &v, QString *error);
+    static QJsonValue toJson(const mcp::PromptResult &r);
+};
+
+// ---- registration ----------------------------------------------------------------------------
+
+struct McpToolMeta;
+struct McpResourceMeta;
+struct McpPromptMeta;
+
+//! Returned by McpRegistry::tool(); each setter returns the builder for chaining.
+class McpToolBuilder
+{
+public:
+    McpToolBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpToolMeta> meta);
+    //! Names (and describes, with defaults and choices) the parameters, as EndpointBuilder::params.
+    McpToolBuilder &params(std::initializer_list<Param> params);
+    McpToolBuilder &description(const QString &text);
+    //! A human-readable name for clients' UIs.
+    McpToolBuilder &title(const QString &title);
+    //! Tool annotations: readOnlyHint, destructiveHint, idempotentHint, openWorldHint.
+    McpToolBuilder &annotations(const QJsonObject &annotations);
+    //! Replaces the inputSchema generated from the parameters (arguments are still matched to
+    //! parameters by name).
+    McpToolBuilder &inputSchema(const QJsonObject &schema);
+    //! Declares an outputSchema; the tool's single output is then sent as structuredContent.
+    McpToolBuilder &outputSchema(const QJsonObject &schema);
+    //! Sends the result as structuredContent with an outputSchema even when it is not an
+    //! object (then wrapped as {"result": value}); false: never. Default: objects only.
+    McpToolBuilder &structuredOutput(bool enabled = true);
+    //! `_meta` of the tool listing (e.g. {"openai/outputTemplate": ...}).
+    McpToolBuilder &meta(const QJsonObject &meta);
+    //! Queue settings (concurrency limit, time limit, ...) of the underlying endpoint.
+    EndpointBuilder endpoint() const { return EndpointBuilder(m_spec); }
+
+private:
+    std::shared_ptr<EndpointSpec> m_spec;
+    std::shared_ptr<McpToolMeta> m_meta;
+};
+
+//! Returned by McpRegistry::resource().
+class McpResourceBuilder
+{
+public:
+    McpResourceBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpResourceMeta> meta);
+    McpResourceBuilder &description(const QString &text);
+    McpResourceBuilder &title(const QString &title);
+    //! Default "text/plain".
+    McpResourceBuilder &mimeType(const QString &mimeType);
+    //! Resource annotations: audience, priority, lastModified.
+    McpResourceBuilder &annotations(const QJsonObject &annotations);
+    //! Completion of a template variable.
+    McpResourceBuilder &complete(const QString &variable, mcp::Completer completer);
+    EndpointBuilder endpoint() const { return EndpointBuilder(m_spec); }
+
+private:
+    std::shared_ptr<EndpointSpec> m_spec;
+    std::shared_ptr<McpResourceMeta> m_meta;
+};
+
+//! Returned by McpRegistry::prompt().
+class McpPromptBuilder
+{
+public:
+    McpPromptBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpPromptMeta> meta);
+    //! Names and describes the arguments; one with a default is optional.
+    McpPromptBuilder &params(std::initializer_list<Param> params);
+    McpPromptBuilder &description(const QString &text);
+    McpPromptBuilder &title(const QString &title);
+    //! Completion of an argument. Arguments with choices complete from them without one.
+    McpPromptBuilder &complete(const QString &argument, mcp::Completer completer);
+    EndpointBuilder endpoint() const { return EndpointBuilder(m_spec); }
+
+private:
+    std::shared_ptr<EndpointSpec> m_spec;
+    std::shared_ptr<McpPromptMeta> m_meta;
+};
+
+class McpRegistryPrivate;
+
+//! The MCP side of a server (gradio.Server's `server.mcp`). Get it with Server::mcp();
+//! register before listen().
+class McpRegistry
+{
+public:
+    ~McpRegistry();
+    McpRegistry(const McpRegistry &) = delete;
+    McpRegistry &operator=(const McpRegistry &) = delete;
+
+    //! An MCP-only tool: a private endpoint (not in /info, not callable by name over the Gradio
+    //! API) listed as the tool `name`. `fn` takes the forms Server::api() accepts; its result
+    //! may also be mcp::Content, QList<mcp::Content> or mcp::ToolResult. A single object result
+    //! (QJsonObject, a map, a TypeInfo object type) is sent as structuredContent with an
+    //! outputSchema; anything else is text (strings as they are, other values as JSON).
+    template<typename F>
+    McpToolBuilder tool(const QString &name, F &&fn)
+    {
+        return addTool(name, detail::makeInvoker(std::forward<F>(fn)));
+    }
+    //! Exposes an API endpoint as a tool (as EndpointBuilder::mcpTool) and gives access to its
+    //! MCP-only settings.
+    McpToolBuilder tool(const EndpointBuilder &endpoint, const QString &name = {});
+
+    //! A resource. `uri` is fixed ("config://app") or an RFC 6570 level-1 template
+    //! ("users://{id}/profile"; `{+path}` may span slashes). A template's function takes one
+    //! parameter per variable, in order (strings, or numbers/booleans parsed from them); a fixed
+    //! resource's function takes none. It returns QString, QByteArray, mcp::ResourceContents or
+    //! QList<mcp::ResourceContents>.
+    template<typename F>
+    McpResourceBuilder resource(const QString &uri, const QString &name, F &&fn)
+    {
+        return addResource(uri, name, detail::makeInvoker(std::forward<F>(fn)));
+    }
+
+    //! A prompt. Its parameters are the prompt's arguments (clients send strings; numbers and
+    //! booleans are parsed). It returns QString, mcp::PromptResult or QList<mcp::PromptMessage>.
+    template<typename F>
+    McpPromptBuilder prompt(const QString &name, F &&fn)
+    {
+        return addPrompt(name, detail::makeInvoker(std::forward<F>(fn)));
+    }
+
+    //! `instructions` of the initialize result: how to use this server, for the model.
+    McpRegistry &instructions(const QString &text);
+    //! Host names accepted from this machine besides localhost and IP addresses (DNS-rebinding
+    //! protection), e.g. the public name a reverse proxy on the same machine passes on. "*"
+    //! accepts any. The host of a full-URL root path is accepted too, and so are the names in
+    //! the environment variable QRADIO_MCP_ALLOWED_HOSTS (comma-separated).
+    McpRegistry &allowedHosts(const QStringList &hosts);
+    //! Origins (scheme://host[:port]) accepted besides local ones and the server's own; also
+    //! QRADIO_MCP_ALLOWED_ORIGINS (comma-separated). "*" accepts any.
+    McpRegistry &allowedOrigins(const QStringList &origins);
+
+    //! Tells subscribed clients that a resource changed (notifications/resources/updated).
+    //! Thread-safe; a no-op when not serving.
+    void resourceUpdated(const QString &uri);
+
+    McpRegistryPrivate *d_func() const { return d.get(); }
+
+private:
+    friend class McpRegistryPrivate;
+    using AddEndpoint = std::function<std::shared_ptr<EndpointSpec>(const QString &, detail::Invoker)>;
+    explicit McpRegistry(AddEndpoint addEndpoint);
+    McpToolBuilder addTool(const QString &name, detail::Invoker invoker);
+    McpResourceBuilder addResource(const QString &uri, const QString &name, detail::Invoker invoker);
+    McpPromptBuilder addPrompt(const QString &name, detail::Invoker invoker);
+
+    std::unique_ptr<McpRegistryPrivate> d;
+};
+
+} // namespace qradio

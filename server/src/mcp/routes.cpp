@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+// The HTTP transports under /gradio_api/mcp: streamable HTTP (POST/GET/DELETE on the endpoint),
+// the legacy HTTP+SSE pair, the schema, the browser page; and installRoutes(), which builds
+// the service at listen().
+#include "guard.h"
+#include "landing.h"
+#include "service.h"
+
+#include "../http/exchange.h"
+#include "../server_p.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcMcp)
+
+namespace qradio::mcp {
+
+using http::Exchange;
+
+namespace {
+
+constexpr qint64 kMaxMessage = 4 * 1024 * 1024;
+const QString kBase = QStringLiteral("/gradio_api/mcp");
+
+struct Routes
+{
+    ServerPrivate *d;
+    std::shared_ptr<Service> service;
+    Guard guard;
+    NetCore *core() const { return d->core; }
+};
+using Ctx = std::shared_ptr<const Routes>;
+
+//! An HTTP-level error with a JSON-RPC body (no request id is known at that level).
+Response rpcError(int status, int code, const QString &message, const QJsonValue &id = QJsonValue())
+{
+    return Response(status, errorMessage(id, code, message), "application/json");
+}
+
+//! The MCP-Protocol-Version header, if any, names a version we speak. False when answered.
+bool versionAccepted(const Ctx &c, Exchange *ex)
+{
+    const QByteArray version = ex->request().header("mcp-protocol-version");
+    if (!version.isEmpty() && !supportedVersions().contains(QString::fromLatin1(version))) {
+        c->core()->respond(ex, rpcError(400, code::InvalidRequest,
+                                        QStringLiteral("Bad Request: Unsupported protocol version: %1. Supported versions: %2")
+                                            .arg(QString::fromLatin1(version), supportedVersions().join(QStringLiteral(", ")))));
+        return false;
+    }
+    return true;
+}
+
+//! Guard, then (unless told not to) the protocol version. False when already answered.
+bool admit(const Ctx &c, Exchange *ex, bool checkVersion = true)
+{
+    const Request &r = ex->request();
+    const QString why = c->guard.check(r);
+    if (!why.isEmpty()) {
+        qCWarning(lcMcp) << "refused" << r.method << r.path << "from" << r.peer.toString() << ':' << why;
+        c->core()->respond(ex, rpcError(403, code::ConnectionClosed, QStringLiteral("Forbidden: ") + why));
+        return false;
+    }
+    return !checkVersion || versionAccepted(c, ex);
+}
+
+bool accepts(const Request &r, QByteArrayView type)
+{
+    const QByteArray accept = r.header("accept");
+    return accept.isEmpty() || accept.contains(type) || accept.contains("*/*");
+}
+
+Response withSession(Response r, const QString &sessionId)
+{
+    if (!sessionId.isEmpty())
+        r.setHeader("Mcp-Session-Id", sessionId.toLatin1());
+    r.setHeader("Access-Control-Expose-Headers", "Mcp-Session-Id");
+    return r;
+}
+
+//! Parses one JSON-RPC message from a body, or answers the error and returns Invalid.
+Message parse(const Ctx &c, Exchange *ex)
+{
+    const Request &r = ex->request();
+    Message none;
+    if (r.body.size() > kMaxMessage) {
+        c->core()->respond(ex, rpcError(413, code::InvalidRequest, QStringLiteral("Request body too large: the limit is 4 MiB.")));
+        return none;
+    }
+    const ParsedJson json = ParsedJson::parse(r.body);
+    if (json.kind == ParsedJson::Error) {
+        c->core()->respond(ex, rpcError(400, code::ParseError, json.error));
+        return none;
+    }
+    if (json.kind == ParsedJson::Array) {
+        c->core()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Invalid Request: batches are not supported")));
+        return none;
+    }
+    Message m = json.kind == ParsedJson::Object ? Message::classify(json.object) : Message();
+    if (json.kind == ParsedJson::Other)
+        m.error = QStringLiteral("a message must be a JSON object");
+    if (m.kind == Message::Invalid) {
+        const QJsonValue id = m.id.isString() || m.id.isDouble() ? m.id : QJsonValue();
+        c->core()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Invalid Request: ") + m.error, id));
+    }
+    return m;
+}
+
+Service::Incoming incoming(const Request &r, std::shared_ptr<Session> session)
+{
+    Service::Incoming in;
+    in.session = std::move(session);
+    in.headers = r.headers;
+    in.peer = r.peer;
+    const QString tools = r.query.queryItemValue(QStringLiteral("tools"));
+    if (!tools.isEmpty())
+        for (const QString &t : tools.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            in.toolFilter.insert(t.trimmed());
+    return in;
+}
+
+// ---- streamable HTTP --------------------------------------------------------------------------
+
+void streamablePost(const Ctx &c, Exchange *ex)
+{
+    const Request &r = ex->request();
+    if (!admit(c, ex, false))
+        return;
+    if (!r.header("content-type").toLower().startsWith("application/json")) {
+        c->core()->respond(ex, rpcError(415, code::InvalidRequest,
+                                        QStringLiteral("Unsupported Media Type: Content-Type must be application/json")));
+        return;
+    }
+    const Message m = parse(c, ex);
+    if (m.kind == Message::Invalid)
+        return;
+    const bool initialize = m.kind == Message::Request && m.method == QLatin1String("initialize");
+    if (!initialize && !versionAccepted(c, ex))
+        return;
+
+    std::shared_ptr<Session> session;
+    const QString sessionId = QString::fromLatin1(r.header("mcp-session-id"));
+    if (initialize) {
+        session = c->service->createSession(Session::Transport::StreamableHttp);
+    } else if (!sessionId.isEmpty()) {
+        session = c->service->session(sessionId);
+        if (!session || session->transport != Session::Transport::StreamableHttp) {
+            c->core()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found"),
+                                            m.kind == Message::Request ? m.id : QJsonValue()));
+            return;
+        }
+        const QByteArray version = r.header("mcp-protocol-version");
+        if (!version.isEmpty())
+            session->protocolVersion = QString::fromLatin1(version);
+    }
+    Service::Incoming in = incoming(r, session);
+    if (m.kind != Message::Request) {
+        c->service->handle(m, in);
+        c->core()->respond(ex, withSession(Response(202, {}, {}), session ? session->id : QString()));
+        return;
+    }
+    in.reply = PostReply::create(c->core(), ex, accepts(r, "text/event-stream"), session ? session->id : QString());
+    c->service->handle(m, in);
+}
+
+void streamableGet(const Ctx &c, Exchange *ex)
+{
+    const Request &r = ex->request();
+    if (!admit(c, ex))
+        return;
+    if (!r.header("accept").contains("text/event-stream")) {
+        c->core()->respond(ex, Response::html(landingPage(c->service->catalog(), r, c->d->options)));
+        return;
+    }
+    const QString sessionId = QString::fromLatin1(r.header("mcp-session-id"));
+    if (sessionId.isEmpty()) {
+        // Without a session there is nothing to push: MCP lets the server say so with 405.
+        Response no = rpcError(405, code::InvalidRequest,
+                               QStringLiteral("Method Not Allowed: a standalone stream needs an Mcp-Session-Id"));
+        no.setHeader("Allow", "GET, POST, DELETE");
+        c->core()->respond(ex, no);
+        return;
+    }
+    auto session = c->service->session(sessionId);
+    if (!session || session->transport != Session::Transport::StreamableHttp) {
+        c->core()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found")));
+        return;
+    }
+    if (session->outlet && session->outlet->isOpen()) {
+        c->core()->respond(ex, rpcError(409, code::InvalidRequest,
+                                        QStringLiteral("Conflict: this session already has a standalone stream")));
+        return;
+    }
+    c->core()->beginStream(ex, withSession(sseHead(), session->id));
+    session->outlet = std::make_shared<SseOutlet>(ex);
+    session->lastActive.start();
+}
+
+void streamableDelete(const Ctx &c, Exchange *ex)
+{
+    if (!admit(c, ex))
+        return;
+    const QString sessionId = QString::fromLatin1(ex->request().header("mcp-session-id"));
+    if (sessionId.isEmpty()) {
+        c->core()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Bad Request: Mcp-Session-Id header required")));
+        return;
+    }
+    if (!c->service->session(sessionId)) {
+        c->core()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found")));
+        return;
+    }
+    c->service->closeSession(sessionId);
+    c->core()->respond(ex, Response(200, {}, {}));
+}
+
+// ---- legacy HTTP+SSE --------------------------------------------------------------------------
+
+QString basePath(const Ctx &c)
+{
+    // The endpoint event is a path; under a root path it carries that prefix.
+    QString root = QUrl(c->d->options.rootPath).path();
+    while (root.endsWith(QLatin1Char('/')))
+        root.chop(1);
+    return root + kBase;
+}
+
+void sseGet(const Ctx &c, Exchange *ex)
+{
+    if (!admit(c, ex))
+        return;
+    auto session = c->service->createSession(Session::Transport::Sse);
+    c->core()->beginStream(ex, sseHead());
+    auto outlet = std::make_shared<SseOutlet>(ex);
+    session->outlet = outlet;
+    outlet->sendEvent("endpoint", (basePath(c) + QStringLiteral("/messages/?session_id=") + session->id).toUtf8());
+    std::weak_ptr<Service> service = c->service;
+    const QString id = session->id;
+    QObject::connect(ex, &Exchange::closed, ex, [service, id] {
+        if (auto s = service.lock())
+            s->closeSession(id);
+    });
+}
+
+void ssePost(const Ctx &c, Exchange *ex)
+{
+    const Request &r = ex->request();
+    if (!admit(c, ex))
+        return;
+    const QString id = r.query.queryItemValue(QStringLiteral("session_id"));
+    if (id.isEmpty()) {
+        c->core()->respond(ex, Response::text(QStringLiteral("session_id is required"), 400));
+        return;
+    }
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+    if (!hex.match(id).hasMatch()) {
+        c->core()->respond(ex, Response::text(QStringLiteral("Invalid session ID"), 400));
+        return;
+    }
+    auto session = c->service->session(id);
+    if (!session || session->transport != Session::Transport::Sse || !session->outlet || !session->outlet->isOpen()) {
+        c->core()->respond(ex, Response::text(QStringLiteral("Could not find session"), 404));
+        return;
+    }
+    if (!r.header("content-type").toLower().startsWith("application/json")) {
+        c->core()->respond(ex, Response::text(QStringLiteral("Invalid Content-Type header"), 400));
+        return;
+    }
+    const ParsedJson json = ParsedJson::parse(r.body);
+    const Message m = json.kind == ParsedJson::Object ? Message::classify(json.object) : Message();
+    if (m.kind == Message::Invalid) {
+        c->core()->respond(ex, Response::text(QStringLiteral("Could not parse message"), 400));
+        return;
+    }
+    c->core()->respond(ex, Response::text(QStringLiteral("Accepted"), 202));
+    Service::Incoming in = incoming(r, session);
+    if (m.kind == Message::Request)
+        in.reply = std::make_shared<OutletReply>(session->outlet);
+    c->service->handle(m, in);
+}
+
+// ---- the rest ---------------------------------------------------------------------------------
+
+void schema(const Ctx &c, Exchange *ex)
+{
+    if (!admit(c, ex, false))
+        return;
+    QSet<QString> only;
+    const QString tools = ex->request().query.queryItemValue(QStringLiteral("tools"));
+    for (const QString &t : tools.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        only.insert(t.trimmed());
+    c->core()->respond(ex, Response::json(c->service->catalog().schemaListing(only)));
+}
+
+void elsewhere(const Ctx &c, Exchange *ex)
+{
+    const Request &r = ex->request();
+    if (!admit(c, ex, false))
+        return;
+    QString path = r.path;
+    while (path.size() > 1 && path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    const QByteArray allow = path == kBase + QStringLiteral("/sse")      ? "GET"
+                           : path == kBase + QStringLiteral("/messages") ? "POST"
+                           : path == kBase + QStringLiteral("/schema")   ? "GET"
+                                                                        : "";
+    if (!allow.isEmpty()) {
+        Response r405 = Response::error(405, QStringLiteral("Method Not Allowed"));
+        r405.setHeader("Allow", allow);
+        c->core()->respond(ex, r405);
+        return;
+    }
+    c->core()->respond(ex, Response::text(QStringLiteral("Path '%1' not found. The MCP HTTP transport is available at %2/.")
+                                              .arg(r.path, kBase),
+                                          404));
+}
+
+} // namespace
+
+void installRoutes(ServerPrivate &d)
+{
+    if (!d.mcp)
+        d.mcp = McpRegistryPrivate::make({});
+    McpRegistryPrivate *registry = d.mcp->d_func();
+    registry->server = &d;
+    auto catalog = std::make_shared<const Catalog>(d.frozen, *registry);
+    auto service = std::make_shared<Service>(
+        &d, catalog, Service::Settings{d.options.title, QStringLiteral(QRADIO_MCP_VERSION), registry->instructions});
+    {
+        QMutexLocker lock(&registry->serviceMutex);
+        registry->service = service;
+    }
+    if (!d.options.mcpServer)
+        return; // stdio can still use the service; HTTP has no MCP routes at all
+
+    // Deployments can widen the guard without code: QRADIO_MCP_ALLOWED_HOSTS / _ORIGINS, comma-separated.
+    auto listFromEnv = [](const char *name) {
+        QStringList out;
+        for (const QString &item : qEnvironmentVariable(name).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            out.append(item.trimmed());
+        return out;
+    };
+    const Guard guard(registry->allowedHosts + listFromEnv("QRADIO_MCP_ALLOWED_HOSTS"),
+                      registry->allowedOrigins + listFromEnv("QRADIO_MCP_ALLOWED_ORIGINS"), d.options.rootPath);
+    auto c = std::make_shared<const Routes>(Routes{&d, service, guard});
+    auto &r = d.router;
+    for (const QString &path : {kBase, kBase + QStringLiteral("/http")}) {
+        r.addBuiltin("POST", path, [c](Exchange *ex) { streamablePost(c, ex); });
+        r.addBuiltin("GET", path, [c](Exchange *ex) { streamableGet(c, ex); });
+        r.addBuiltin("DELETE", path, [c](Exchange *ex) { streamableDelete(c, ex); });
+    }
+    r.addBuiltin("GET", kBase + QStringLiteral("/sse"), [c](Exchange *ex) { sseGet(c, ex); });
+    r.addBuiltin("POST", kBase + QStringLiteral("/messages"), [c](Exchange *ex) { ssePost(c, ex); });
+    r.addBuiltin("GET", kBase + QStringLiteral("/schema"), [c](Exchange *ex) { schema(c, ex); });
+    for (const char *method : {"GET", "POST", "PUT", "PATCH", "DELETE"})
+        r.addBuiltin(method, kBase + QStringLiteral("/<rest...>"), [c](Exchange *ex) { elsewhere(c, ex); });
+}
+
+} // namespace qradio::mcp
