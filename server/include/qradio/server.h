@@ -32,6 +32,9 @@ struct ServerOptions
     std::optional<int> maxQueueSize;
     //! Interval of heartbeat frames on event streams. Env GRADIO_HEARTBEAT_INTERVAL (seconds) overrides.
     std::chrono::milliseconds heartbeatInterval{15000};
+    //! Sessions kept at most; beyond it the oldest ones that nobody reads and whose events all
+    //! finished are dropped (Gradio keeps 2000).
+    int maxSessions = 2000;
     //! Largest accepted request body (413 beyond, sent before the body is read).
     qint64 maxBodySize = 256LL * 1024 * 1024;
     //! Largest accepted request line + header block (431 beyond).
@@ -40,7 +43,9 @@ struct ServerOptions
     std::chrono::milliseconds idleTimeout{15000};
     //! Open connections accepted at once; further ones are closed at once.
     int maxConnections = 2000;
-    //! Largest write buffer of a streaming client before it is cut off as too slow.
+    //! Unsent bytes a streaming client may fall behind by. Event streams hold their frames back
+    //! while the client reads slowly (and pause blocking generators); one more than 8x this
+    //! behind, or 10 s without reading, is cut off. Other streams are cut off past it.
     qint64 maxStreamBuffer = 16LL * 1024 * 1024;
     //! Deployment sub-path or full public URL (Gradio's root_path). Env GRADIO_ROOT_PATH overrides.
     QString rootPath;

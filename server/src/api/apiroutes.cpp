@@ -89,7 +89,7 @@ static void callStream(NetCore *core, Exchange *ex)
         return;
     const QString eventId = ex->request().param(QStringLiteral("event_id"));
     const QString session = core->queue()->sessionOf(eventId);
-    if (session.isEmpty()) {
+    if (session.isEmpty() || !core->queue()->hasSession(session)) {
         core->respond(ex, Response::error(404, QStringLiteral("Unknown event id '%1'.").arg(eventId)));
         return;
     }

@@ -104,6 +104,7 @@ void Exchange::beginStream(Response head)
     if (!m_chunked)
         m_keepAlive = false;
     m_state = State::Streaming;
+    connect(m_connection->socket(), &QTcpSocket::bytesWritten, this, &Exchange::written);
     m_connection->socket()->write(headBytes(head, m_chunked, -1));
     if (isHead())
         end();
@@ -140,6 +141,12 @@ void Exchange::end()
 qint64 Exchange::buffered() const
 {
     return isOpen() ? m_connection->socket()->bytesToWrite() : 0;
+}
+
+void Exchange::abort()
+{
+    if (m_connection && m_connection->socket())
+        m_connection->socket()->abort();
 }
 
 void Exchange::finish()

@@ -37,11 +37,15 @@ public:
     void end();
     //! Bytes written but not yet taken by the client.
     qint64 buffered() const;
+    //! Drops the connection (a client too slow to keep up); closed() follows.
+    void abort();
     bool streaming() const { return m_state == State::Streaming; }
 
 Q_SIGNALS:
     //! The client went away before the response finished.
     void closed();
+    //! The client took some of the bytes written (streams resume their writers on it).
+    void written();
 
 private:
     friend class HttpConnection;

@@ -43,6 +43,28 @@ std::optional<QJsonObject> ContextPrivate::takeProgress()
     return std::exchange(m_progress, std::nullopt);
 }
 
+bool ContextPrivate::takeCredit()
+{
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [this] { return m_credits > 0 || m_cancelled.load(std::memory_order_acquire); });
+    if (m_cancelled.load(std::memory_order_acquire))
+        return false;
+    --m_credits;
+    return true;
+}
+
+void ContextPrivate::returnCredits(int count)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        const bool wasOut = m_credits <= 0;
+        m_credits += count;
+        if (!wasOut)
+            return;
+    }
+    m_wake.notify_all();
+}
+
 Context::Context(std::shared_ptr<ContextPrivate> dd) : d(std::move(dd)) {}
 
 void Context::progress(double fraction, const QString &description) const

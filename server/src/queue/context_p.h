@@ -38,12 +38,20 @@ public:
     void setProgress(const QJsonObject &entry);
     std::optional<QJsonObject> takeProgress();
 
+    //! Flow control of a blocking generator: each value it sends takes a credit (waiting while
+    //! there is none), and the network thread gives it back once the value is handled and the
+    //! client keeps up. False when the call was cancelled meanwhile.
+    bool takeCredit();
+    void returnCredits(int count);
+    static constexpr int kCredits = 256;
+
 private:
     std::atomic<bool> m_cancelled{false};
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::optional<QJsonObject> m_progress;
     bool m_progressPosted = false;
+    int m_credits = kCredits;
 };
 
 } // namespace qradio

@@ -81,6 +81,7 @@ struct Job
     QJsonArray pendingOutputs;     //!< newest value held back by stream_every
     QElapsedTimer lastGenerated;
     std::unique_ptr<QTimer> streamTimer;
+    int heldCredits = 0;           //!< generator credits kept back while the client is behind
     std::unique_ptr<QTimer> timeLimitTimer;
     QString groupKey;
     //! For a batch: the jobs that ran together with this one (this one first).

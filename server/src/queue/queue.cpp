@@ -107,8 +107,31 @@ Session *Queue::sessionFor(const QString &hash, Session::Flavour flavour)
         session = new Session(hash, flavour, this);
         connect(session, &Session::idle, this, &Queue::dropSession);
         connect(session, &Session::streamLost, this, &Queue::streamLost);
+        connect(session, &Session::drained, this, &Queue::sessionDrained);
+        // Over for the client: a later /call GET of it must not find a session to wait on.
+        connect(session, &Session::delivered, this, [this](const QString &eventId) { m_eventSessions.remove(eventId); });
+        m_sessionOrder.append(hash);
+        if (m_sessions.size() > m_options.maxSessions)
+            dropUnreadSessions();
     }
     return session;
+}
+
+void Queue::dropUnreadSessions()
+{
+    // Clients that joined but never read their stream: like Gradio, keep a bounded number of
+    // sessions, dropping the oldest whose events have all finished and that no one is reading.
+    for (qsizetype i = 0; i < m_sessionOrder.size() && m_sessions.size() > m_options.maxSessions;) {
+        Session *session = m_sessions.value(m_sessionOrder.at(i));
+        const auto pending = session->pending();
+        const bool live = session->hasStream()
+            || std::any_of(pending.begin(), pending.end(), [this](const QString &id) { return m_jobs.contains(id); });
+        if (live) {
+            ++i;
+            continue;
+        }
+        dropSession(session); // takes it out of m_sessionOrder
+    }
 }
 
 Queue::Joined Queue::submit(Submission s)
@@ -297,8 +320,11 @@ void Queue::runBlocking(Group &group, const JobPtr &job)
     const QStringList names = api::parameterNames(endpoint);
     group.pool->start([this, id, mailbox, spec, ctxp, args, names] {
         Context ctx(ctxp);
-        detail::Emit push = [this, mailbox, id](const QJsonArray &outputs) {
-            mailbox->post([this, id, outputs] { generated(id, outputs); });
+        detail::Emit push = [this, mailbox, id, ctxp](const QJsonArray &outputs) {
+            // Waits while the values already sent are not handled yet or the client is behind,
+            // so that a fast generator neither floods the network thread nor outruns its client.
+            if (ctxp->takeCredit())
+                mailbox->post([this, id, outputs] { generated(id, outputs); });
         };
         QJsonArray outputs;
         std::optional<ErrorPayload> error;
@@ -345,6 +371,12 @@ static QCoro::Task<> runCoroutineJob(QPointer<Queue> self, std::shared_ptr<const
         qCWarning(lcQueue) << "endpoint" << spec->name << "raised:" << e.what();
         error = ErrorPayload();
         error->message = QString::fromUtf8(e.what());
+    } catch (...) {
+        // Anything escaping here would end the detached task without done(): the job would
+        // never complete and its slot never free.
+        qCWarning(lcQueue) << "endpoint" << spec->name << "raised a non-standard exception";
+        error = ErrorPayload();
+        error->message = QStringLiteral("Unknown error");
     }
     if (self)
         done(outputs, error, cancelled);
@@ -385,8 +417,9 @@ void Queue::generated(const QString &eventId, const QJsonArray &outputs)
 {
     auto it = m_jobs.find(eventId);
     if (it == m_jobs.end() || (*it)->state != Job::State::Running)
-        return;
+        return; // a stopped job's context is cancelled: its generator takes no more credits
     Job &job = **it;
+    returnCredit(job);
     job.pendingOutputs = outputs;
     const double every = job.endpoint->streamEvery;
     if (every > 0 && job.lastGenerated.isValid() && job.lastGenerated.elapsed() < qint64(every * 1000)) {
@@ -405,6 +438,22 @@ void Queue::generated(const QString &eventId, const QJsonArray &outputs)
         return;
     }
     sendGenerated(job);
+}
+
+void Queue::returnCredit(Job &job)
+{
+    Session *session = m_sessions.value(job.sessionHash);
+    if (session && session->isCongested())
+        ++job.heldCredits; // given back when the session has drained
+    else
+        job.context->returnCredits(1);
+}
+
+void Queue::sessionDrained(Session *session)
+{
+    for (const JobPtr &job : std::as_const(m_jobs))
+        if (job->heldCredits > 0 && job->sessionHash == session->hash())
+            job->context->returnCredits(std::exchange(job->heldCredits, 0));
 }
 
 void Queue::sendGenerated(Job &job)
@@ -517,12 +566,17 @@ QString Queue::sessionOf(const QString &eventId) const
     return m_eventSessions.value(eventId);
 }
 
+bool Queue::hasSession(const QString &sessionHash) const
+{
+    return m_sessions.contains(sessionHash);
+}
+
 bool Queue::openStream(const QString &sessionHash, http::Exchange *exchange)
 {
     Session *session = m_sessions.value(sessionHash);
     if (!session)
         return false;
-    session->attach(exchange, m_options.heartbeatInterval);
+    session->attach(exchange, m_options.heartbeatInterval, m_options.maxStreamBuffer);
     return true;
 }
 
@@ -551,10 +605,13 @@ void Queue::streamLost(Session *session)
 
 void Queue::dropSession(Session *session)
 {
-    if (m_sessions.value(session->hash()) == session)
+    if (m_sessions.value(session->hash()) == session) {
         m_sessions.remove(session->hash());
-    for (auto it = m_eventSessions.begin(); it != m_eventSessions.end();)
-        it = it.value() == session->hash() && !m_jobs.contains(it.key()) ? m_eventSessions.erase(it) : std::next(it);
+        m_sessionOrder.removeOne(session->hash());
+    }
+    // Its events still pending are dead; the delivered ones were forgotten as they went out.
+    for (const QString &eventId : session->pending())
+        m_eventSessions.remove(eventId);
     session->deleteLater();
 }
 

@@ -62,6 +62,7 @@ public:
 
     //! Streams a session's frames on `exchange`. False if the session is unknown.
     bool openStream(const QString &sessionHash, http::Exchange *exchange);
+    bool hasSession(const QString &sessionHash) const;
     //! The session an event belongs to (empty if unknown).
     QString sessionOf(const QString &eventId) const;
     //! Cancels an event: a waiting one leaves the queue at once, a running one is told to stop.
@@ -95,6 +96,8 @@ private:
     void runBlocking(Group &group, const JobPtr &job);
     void runCoroutine(const JobPtr &job);
     void generated(const QString &eventId, const QJsonArray &outputs);
+    void returnCredit(Job &job);
+    void sessionDrained(Session *session);
     void sendGenerated(Job &job);
     void finished(const QString &eventId, const QJsonArray &outputs, const std::optional<ErrorPayload> &error,
                   bool cancelled);
@@ -106,6 +109,7 @@ private:
     void timeUp(const QString &eventId);
     void progressReady(const QString &eventId);
     void dropSession(Session *session);
+    void dropUnreadSessions();
     void streamLost(Session *session);
     ErrorPayload internalError(const QString &what) const;
 
@@ -113,6 +117,7 @@ private:
     std::shared_ptr<Mailbox> m_mailbox;
     QHash<QString, JobPtr> m_jobs;           //!< by event id, until terminal
     QHash<QString, Session *> m_sessions;
+    QStringList m_sessionOrder;              //!< session hashes, oldest first
     QHash<QString, QString> m_eventSessions; //!< event id -> session hash, kept for /call GET
     std::map<QString, Group> m_groups;      //!< not QHash: Group is move-only
     QStringList m_groupOrder;

@@ -3,14 +3,32 @@
 
 #include "../http/exchange.h"
 
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcQueue)
+
 namespace qradio::queue {
 
 static const QByteArray kCloseStream = "data: {\"msg\":\"close_stream\",\"event_id\":null}\n\n";
+
+// Flow control. Frames go to the socket while less than kSocketHighWater bytes wait there; the
+// rest waits in the outbox and follows as the client reads (the socket's bytesWritten). A backlog
+// above kCongested asks producers that can wait (blocking generators) to hold back until it is
+// under kDrained again. A client is cut off as gone when frames wait and it has taken nothing for
+// kStall (a paused generator must not hold its worker forever), and as too slow when its backlog
+// passes kHardFactor * maxBacklog (a burst from a generator that cannot wait may pass maxBacklog).
+static constexpr qint64 kSocketHighWater = 256 * 1024;
+static constexpr qint64 kCongested = 1024 * 1024;
+static constexpr qint64 kDrained = 256 * 1024;
+static constexpr std::chrono::milliseconds kStall{10000};
+static constexpr qint64 kHardFactor = 8;
 
 Session::Session(QString hash, Flavour flavour, QObject *parent)
     : QObject(parent), m_hash(std::move(hash)), m_flavour(flavour)
 {
     connect(&m_heartbeat, &QTimer::timeout, this, &Session::heartbeat);
+    m_stall.setSingleShot(true);
+    connect(&m_stall, &QTimer::timeout, this, &Session::drain);
 }
 
 Response Session::streamHead()
@@ -21,42 +39,99 @@ Response Session::streamHead()
     return head;
 }
 
+qint64 Session::backlog() const
+{
+    return m_outboxBytes + (m_stream ? m_stream->buffered() : 0);
+}
+
+bool Session::isCongested()
+{
+    if (!m_congested && m_stream && backlog() > kCongested)
+        m_congested = true;
+    return m_congested;
+}
+
 void Session::push(Frame frame)
 {
+    m_outboxBytes += frame.bytes.size();
     m_outbox.append(std::move(frame));
     if (m_stream)
         drain();
 }
 
-void Session::attach(http::Exchange *exchange, std::chrono::milliseconds heartbeat)
+void Session::attach(http::Exchange *exchange, std::chrono::milliseconds heartbeat, qint64 maxBacklog)
 {
     if (m_stream) {
-        m_stream->disconnect(this);
+        detach();
         m_stream->end();
     }
     m_stream = exchange;
+    m_maxBacklog = maxBacklog;
+    m_stalled = false;
     connect(exchange, &http::Exchange::closed, this, [this] {
         m_heartbeat.stop();
+        m_stall.stop();
+        detach();
         m_stream = nullptr;
         if (!m_pending.isEmpty())
             Q_EMIT streamLost(this);
         else if (isIdle())
             Q_EMIT idle(this);
     });
+    connect(exchange, &http::Exchange::written, this, [this] {
+        m_progress.start();
+        drain();
+    });
     m_heartbeat.start(heartbeat);
     drain();
 }
 
+void Session::detach()
+{
+    if (m_stream)
+        m_stream->disconnect(this);
+}
+
 void Session::drain()
 {
-    while (m_stream && !m_outbox.isEmpty()) {
+    while (m_stream && !m_outbox.isEmpty() && m_stream->buffered() < kSocketHighWater) {
         const Frame frame = m_outbox.takeFirst();
+        m_outboxBytes -= frame.bytes.size();
         if (!frame.bytes.isEmpty() && !m_stream->write(frame.bytes))
             return; // the stream is gone; closed() reports it
-        if (!frame.completesEvent.isEmpty())
+        if (!frame.completesEvent.isEmpty()) {
             m_pending.remove(frame.completesEvent);
+            Q_EMIT delivered(frame.completesEvent);
+        }
     }
-    if (m_stream && m_pending.isEmpty()) {
+    if (!m_stream)
+        return;
+    if (!m_outbox.isEmpty()) {
+        if (!m_stalled) { // waiting starts now, not at the last write of a quiet stream
+            m_stalled = true;
+            m_progress.start();
+        }
+        const qint64 behind = backlog();
+        const auto still = std::chrono::milliseconds(m_progress.elapsed());
+        if (behind > kHardFactor * m_maxBacklog || still >= kStall) {
+            qCWarning(lcQueue) << "cutting off session" << m_hash << "as too slow:" << behind << "bytes behind,"
+                               << still.count() << "ms without reading";
+            m_stream->abort(); // closed() follows: the session's events are dropped as for a hang-up
+            return;
+        }
+        if (!m_stall.isActive())
+            m_stall.start(kStall - still);
+        return;
+    }
+    m_stalled = false;
+    m_stall.stop();
+    if (m_congested && backlog() < kDrained) {
+        m_congested = false;
+        Q_EMIT drained(this);
+        if (!m_stream)
+            return;
+    }
+    if (m_pending.isEmpty()) {
         if (m_flavour == Flavour::Queue)
             m_stream->write(kCloseStream);
         endStream();
@@ -74,8 +149,9 @@ void Session::heartbeat()
 void Session::endStream()
 {
     m_heartbeat.stop();
+    m_stall.stop();
     if (m_stream) {
-        m_stream->disconnect(this);
+        detach();
         m_stream->end();
         m_stream = nullptr;
     }
@@ -87,6 +163,7 @@ void Session::shutdown(const QByteArray &finalFrame)
 {
     m_pending.clear();
     m_outbox.clear();
+    m_outboxBytes = 0;
     if (m_stream && !finalFrame.isEmpty())
         m_stream->write(finalFrame);
     if (m_stream && m_flavour == Flavour::Queue)

@@ -4,11 +4,13 @@
 #include "job.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QPointer>
 #include <QSet>
 #include <QString>
 #include <QTimer>
+
 
 namespace qradio::http {
 class Exchange;
@@ -35,37 +37,54 @@ public:
     const QString &hash() const { return m_hash; }
     Flavour flavour() const { return m_flavour; }
     void addPending(const QString &eventId) { m_pending.insert(eventId); }
+    const QSet<QString> &pending() const { return m_pending; }
     bool isPending(const QString &eventId) const { return m_pending.contains(eventId); }
     bool hasPending() const { return !m_pending.isEmpty(); }
     bool hasStream() const { return !m_stream.isNull(); }
     bool isIdle() const { return m_pending.isEmpty() && m_outbox.isEmpty() && m_stream.isNull(); }
 
-    //! Queues a frame, writing it at once when a stream is open.
+    //! Queues a frame, writing it at once when a stream is open and keeping up.
     void push(Frame frame);
     //! The head of an event stream response.
     static Response streamHead();
-    //! Streams on `exchange`, whose head was sent (replacing an older stream), draining the outbox.
-    void attach(http::Exchange *exchange, std::chrono::milliseconds heartbeat);
+    //! Streams on `exchange`, whose head was sent (replacing an older stream), draining the outbox
+    //! as fast as the client reads. A client that reads nothing for a while as frames wait, or
+    //! falls far beyond `maxBacklog` bytes behind, is cut off (see session.cpp).
+    void attach(http::Exchange *exchange, std::chrono::milliseconds heartbeat, qint64 maxBacklog);
+    //! More is waiting for the client than it takes in: producers should hold back until drained().
+    bool isCongested();
     //! Ends the stream (server shutdown).
     void shutdown(const QByteArray &finalFrame);
 
 Q_SIGNALS:
+    //! An event's terminal message was written to the stream: the event is over for the client.
+    void delivered(const QString &eventId);
     //! The client closed the stream while events were pending.
     void streamLost(qradio::queue::Session *session);
     //! The session has nothing left: no pending event, no queued frame, no stream.
     void idle(qradio::queue::Session *session);
+    //! The backlog that made isCongested() true has gone.
+    void drained(qradio::queue::Session *session);
 
 private:
     void drain();
     void heartbeat();
     void endStream();
+    void detach();
+    qint64 backlog() const;
 
     QString m_hash;
     Flavour m_flavour;
     QList<Frame> m_outbox;
+    qint64 m_outboxBytes = 0;
     QSet<QString> m_pending;
     QPointer<http::Exchange> m_stream;
+    QElapsedTimer m_progress;               //!< while frames wait: since the client last took bytes
+    bool m_stalled = false;                 //!< frames wait in the outbox
+    qint64 m_maxBacklog = 0;
+    bool m_congested = false;
     QTimer m_heartbeat;
+    QTimer m_stall;                         //!< looks again when the client has read nothing for a while
 };
 
 } // namespace qradio::queue

@@ -274,6 +274,32 @@ private slots:
         QVERIFY(probe.listen(QHostAddress::LocalHost, used));
     }
 
+    void unreadSessionsAreBounded()
+    {
+        qradio::Server small({.maxSessions = 3});
+        small.api("add", [](int a, int b) { return a + b; }).params({"a", "b"});
+        QVERIFY(small.listen(QHostAddress::LocalHost, 0));
+        const QByteArray hostLine = "Host: 127.0.0.1:" + QByteArray::number(small.port()) + "\r\n";
+        // Each join fails at once (bad argument), leaving a finished event nobody reads.
+        for (int i = 1; i <= 5; ++i) {
+            const QByteArray body = "{\"data\":[\"x\",1],\"fn_index\":0,\"session_hash\":\"s" + QByteArray::number(i) + "\"}";
+            const RawResponse r = rawRequest(small.port(), "POST /gradio_api/queue/join HTTP/1.1\r\n" + hostLine
+                                                 + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            QCOMPARE(r.status, 200);
+        }
+        auto streamOf = [&](const QByteArray &session) {
+            RawClient c;
+            c.connectTo(small.port());
+            c.send("GET /gradio_api/queue/data?session_hash=" + session + " HTTP/1.1\r\n" + hostLine + "\r\n");
+            return c.readUntil("0\r\n\r\n");
+        };
+        QVERIFY(streamOf("s1").contains("session_not_found\":true")); // the oldest were dropped
+        QVERIFY(streamOf("s2").contains("session_not_found\":true"));
+        const QByteArray kept = streamOf("s5");
+        QVERIFY(kept.contains("Parameter 'a': expected integer"));
+        QVERIFY(kept.contains("close_stream"));
+    }
+
     void startWithoutPort()
     {
         qradio::Server inProcess;
