@@ -34,6 +34,7 @@ static void applyEnvironment(ServerOptions &options)
 Server::Server(ServerOptions options, QObject *parent) : QObject(parent), d(std::make_unique<ServerPrivate>())
 {
     d->options = std::move(options);
+    applyEnvironment(d->options); // once: setOptions() afterwards has the last word
     d->appId = qint64(QRandomGenerator::global()->generate64() >> 12); // fits a JSON double exactly
 }
 
@@ -108,7 +109,6 @@ bool Server::serve(const QHostAddress *address, quint16 port)
         d->error = QStringLiteral("already listening");
         return false;
     }
-    applyEnvironment(d->options);
     d->frozen.clear();
     for (const auto &e : std::as_const(d->endpoints))
         d->frozen.append(e);
@@ -141,8 +141,11 @@ QUrl Server::url() const
 {
     QUrl url;
     url.setScheme(QStringLiteral("http"));
+    // A wildcard address is reached through loopback of the same family (Qt binds :: as IPv6 only).
     QHostAddress host = d->address;
-    if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6)
+    if (host == QHostAddress::AnyIPv6)
+        host = QHostAddress::LocalHostIPv6;
+    else if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4)
         host = QHostAddress::LocalHost;
     url.setHost(host.toString());
     url.setPort(d->port);

@@ -84,6 +84,15 @@ function pep440Release(version) {
   return version.split(/[^0-9.]/)[0].split(".").map(Number);
 }
 
+test("start-up prints where MCP clients connect", async () => {
+  // The calculator launches with MCP on; the lines follow the local URL, as Gradio prints them.
+  // They may still be in the pipe when the URL line was read: wait for them (bounded).
+  for (let i = 0; i < 200 && !server.output().includes("legacy SSE"); i++)
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.match(server.output(), new RegExp(`MCP server \\(streamable HTTP\\): ${server.url}/gradio_api/mcp/\n`));
+  assert.match(server.output(), new RegExp(`MCP server \\(legacy SSE\\): ${server.url}/gradio_api/mcp/sse\n`));
+});
+
 describe("GET /config", () => {
   let config;
 

@@ -101,7 +101,8 @@ public:
     //! Turns an exception thrown by a route handler into the response sent.
     void onError(std::function<Response(const Request &, const std::exception &)> hook);
 
-    //! Starts serving; blocks until the port is bound. Port 0 picks a free port.
+    //! Starts serving; blocks until the port is bound. Port 0 picks a free port. After a failure
+    //! (see errorString()) it may be called again, e.g. with the next port.
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 7860);
     //! Starts the network thread and the queue without opening any port, for in-process
     //! transports such as MCP over stdio.

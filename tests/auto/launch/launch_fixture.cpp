@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A small app built on qradio::launch() for tst_launch to run as a child process. Environment
 // knobs (test-only): FIXTURE_DEFAULT_PORT, FIXTURE_APP_ID, FIXTURE_SINGLE_INSTANCE,
-// FIXTURE_STDIO_HOOK, FIXTURE_CLOSE_AFTER_LOAD.
+// FIXTURE_STDIO_HOOK, FIXTURE_CLOSE_AFTER_LOAD, FIXTURE_CLOSE_ON_ERROR.
 
 #include <qradio/app.h>
 #include <qradio/server.h>
@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #ifdef FIXTURE_HAS_WIDGETS
 #include <QApplication>
+#include <QLabel>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -21,14 +22,15 @@ using namespace Qt::StringLiterals;
 #ifdef FIXTURE_HAS_WIDGETS
 namespace {
 
-//! Closes the window once its page has loaded, the way a user would.
+//! Closes the window the way a user would: once its page has loaded (FIXTURE_CLOSE_AFTER_LOAD),
+//! or once it shows why the app could not start (FIXTURE_CLOSE_ON_ERROR).
 class WindowCloser : public QObject
 {
     Q_OBJECT
 public:
     explicit WindowCloser(QObject *parent) : QObject(parent)
     {
-        connect(&m_poll, &QTimer::timeout, this, &WindowCloser::findWindow);
+        connect(&m_poll, &QTimer::timeout, this, &WindowCloser::poll);
         m_poll.start(20);
     }
 
@@ -42,16 +44,32 @@ public Q_SLOTS:
     }
 
 private:
-    void findWindow()
+    void poll()
     {
-        for (QWidget *w : QApplication::topLevelWidgets()) {
-            if (w->objectName() == u"qradio-window"_s) {
-                m_poll.stop();
-                m_window = w;
-                connect(w, SIGNAL(firstLoadFinished(bool)), this, SLOT(loaded(bool)));
-                return;
+        if (!m_window) {
+            for (QWidget *w : QApplication::topLevelWidgets()) {
+                if (w->objectName() == u"qradio-window"_s) {
+                    m_window = w;
+                    if (qEnvironmentVariableIsSet("FIXTURE_CLOSE_AFTER_LOAD")) {
+                        m_poll.stop();
+                        connect(w, SIGNAL(firstLoadFinished(bool)), this, SLOT(loaded(bool)));
+                    }
+                }
             }
+            return;
         }
+        auto *status = m_window->findChild<QWidget *>(u"qradio-status"_s);
+        if (!m_window->isVisible() || !status || !status->isVisible())
+            return;
+        QStringList texts;
+        for (QLabel *label : status->findChildren<QLabel *>())
+            texts << label->text();
+        if (!texts.join(u' ').contains(u"could not start"_s))
+            return;
+        m_poll.stop();
+        std::printf("fixture: closing the error window: %s\n", qPrintable(texts.join(u" / "_s)));
+        std::fflush(stdout);
+        m_window->close();
     }
     QTimer m_poll;
     QPointer<QWidget> m_window;
@@ -59,7 +77,8 @@ private:
 
 void installWindowCloser()
 {
-    if (qEnvironmentVariableIsSet("FIXTURE_CLOSE_AFTER_LOAD") && qobject_cast<QApplication *>(QCoreApplication::instance()))
+    if ((qEnvironmentVariableIsSet("FIXTURE_CLOSE_AFTER_LOAD") || qEnvironmentVariableIsSet("FIXTURE_CLOSE_ON_ERROR"))
+        && qobject_cast<QApplication *>(QCoreApplication::instance()))
         new WindowCloser(QCoreApplication::instance());
 }
 Q_COREAPP_STARTUP_FUNCTION(installWindowCloser)

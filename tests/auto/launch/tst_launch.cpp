@@ -16,6 +16,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 
@@ -64,6 +65,8 @@ public:
         return m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
     }
     void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
+    void write(const QByteArray &data) { m_process.write(data); }
+    void closeInput() { m_process.closeWriteChannel(); }
     //! Exit code once it ended by itself, or -1.
     int waitForExit()
     {
@@ -93,10 +96,14 @@ private:
 
 QProcessEnvironment headlessEnv()
 {
+    // Remembered window geometry and the like go to a scratch home, not the user's.
+    static QTemporaryDir home;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const char *var : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "GRADIO_SERVER_PORT",
                             "GRADIO_SERVER_NAME", "GRADIO_MCP_SERVER"})
         env.remove(QString::fromLatin1(var));
+    for (const char *var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"})
+        env.insert(QString::fromLatin1(var), home.filePath(QString::fromLatin1(var)));
     return env;
 }
 
@@ -166,6 +173,7 @@ private Q_SLOTS:
     void windowQuitsOnSigtermLeavingNothing();
     void closingTheWindowQuits();
     void secondInstanceHandsOver();
+    void failedStartShowsErrorWindow();
 };
 
 void TestLaunch::parsesDefaults()
@@ -280,7 +288,11 @@ void TestLaunch::noDisplayRunsHeadlessWithoutWebEngine()
     Child child({u"--port"_s, u"0"_s}, headlessEnv());
     const quint16 port = child.waitForPort();
     QVERIFY2(port != 0, qPrintable(child.err()));
+#ifdef QRADIO_NO_DESKTOP
+    QVERIFY2(child.err().contains(u"Running headless: this build of Qradio has no desktop window"_s), qPrintable(child.err()));
+#else
     QVERIFY2(child.err().contains(u"Running headless: no display"_s), qPrintable(child.err()));
+#endif
     const QString maps = child.maps();
     QVERIFY(maps.contains(u"libQt6Core"_s));
     QVERIFY(!maps.contains(u"libQt6WebEngineCore"_s));
@@ -369,15 +381,31 @@ void TestLaunch::mcpFlags()
 void TestLaunch::mcpStdio()
 {
     {
+        // As Claude Desktop starts it: no window, no port, MCP on stdin/stdout, quits at EOF.
+        Child child({u"--mcp-stdio"_s}, windowEnv());
+        QVERIFY2(child.waitForLine(u"^Speaking MCP over stdin/stdout; no HTTP port"_s, true).hasMatch(), qPrintable(child.err()));
+        QVERIFY(!child.maps().contains(u"libQt6WebEngineCore"_s));
+        child.write(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",)"
+                    R"("capabilities":{},"clientInfo":{"name":"tst_launch","version":"1"}}})" "\n");
+        const auto reply = child.waitForLine(u"^(\\{.*\"id\":1.*)$"_s);
+        QVERIFY2(reply.hasMatch(), qPrintable(child.out() + child.err()));
+        const QJsonObject message = QJsonDocument::fromJson(reply.captured(1).toUtf8()).object();
+        QVERIFY2(message.contains(u"result"_s), qPrintable(reply.captured(1)));
+        QVERIFY(!child.out().contains(u"Running on"_s));     // stdout carries the protocol only
+        child.closeInput();
+        QCOMPARE(child.waitForExit(), 0);
+    }
+    {
+        // With a port asked for, it serves HTTP too and names its URL on stderr.
         Child child({u"--mcp-stdio"_s, u"--port"_s, u"0"_s}, windowEnv());
         const auto line = child.waitForLine(uR"(^Running on local URL: http://127\.0\.0\.1:(\d+)$)"_s, true);
         QVERIFY2(line.hasMatch(), qPrintable(child.err()));
-        QVERIFY(child.err().contains(u"MCP over stdio is not available"_s));
-        QCOMPARE(child.out(), QString());            // stdout stays clean for the protocol
-        QVERIFY(!child.maps().contains(u"libQt6WebEngineCore"_s));
+        QVERIFY(httpGet(quint16(line.captured(1).toUInt()), u"/"_s).contains("Fixture"));
+        QCOMPARE(child.out(), QString());
         child.signal(SIGTERM);
         QCOMPARE(child.waitForExit(), 0);
     }
+    // LaunchOptions::mcpStdio replaces the built-in session.
     QProcessEnvironment env = windowEnv();
     env.insert(u"FIXTURE_STDIO_HOOK"_s, u"1"_s);
     Child hooked({u"--mcp-stdio"_s, u"--port"_s, u"0"_s}, env);
@@ -445,6 +473,24 @@ void TestLaunch::secondInstanceHandsOver()
 
     first.signal(SIGTERM);
     QCOMPARE(first.waitForExit(), 0);
+}
+
+void TestLaunch::failedStartShowsErrorWindow()
+{
+#ifdef QRADIO_NO_DESKTOP
+    QSKIP("built without the desktop window");
+#endif
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+    const QString port = QString::number(blocker.serverPort());
+    QProcessEnvironment env = windowEnv();
+    env.insert(u"FIXTURE_CLOSE_ON_ERROR"_s, u"1"_s);
+    Child child({u"--port"_s, port}, env);
+    QCOMPARE(child.waitForExit(), 1);
+    QVERIFY2(child.err().contains(u"Port %1 on 127.0.0.1 is already in use"_s.arg(port)), qPrintable(child.err()));
+    // The user who started it from a menu sees the reason in the window, not only on stderr.
+    QVERIFY2(child.out().contains(u"fixture: closing the error window: Fixture could not start / Port %1"_s.arg(port)),
+             qPrintable(child.out()));
 }
 
 QTEST_GUILESS_MAIN(TestLaunch)

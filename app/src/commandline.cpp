@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+#include "commandline.h"
+
+#include <qradio/app.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstring>
+
+namespace qradio::detail {
+
+namespace {
+
+constexpr const char *kEndOfOptions[] = {"--", "--webEngineArgs"};
+
+bool isEndOfOptions(const char *arg)
+{
+    for (const char *end : kEndOfOptions) {
+        if (std::strcmp(arg, end) == 0)
+            return true;
+    }
+    return false;
+}
+
+std::optional<bool> envFlag(const char *name)
+{
+    const QString v = qEnvironmentVariable(name).trimmed().toLower();
+    if (v == QLatin1String("true") || v == QLatin1String("1") || v == QLatin1String("yes"))
+        return true;
+    if (v == QLatin1String("false") || v == QLatin1String("0") || v == QLatin1String("no"))
+        return false;
+    return std::nullopt;
+}
+
+std::optional<quint16> parsePort(const QString &text)
+{
+    bool ok = false;
+    const uint port = text.toUInt(&ok);
+    if (!ok || port > 65535)
+        return std::nullopt;
+    return quint16(port);
+}
+
+} // namespace
+
+PreScan preScan(int argc, char **argv)
+{
+    PreScan scan;
+    for (int i = 1; i < argc && !isEndOfOptions(argv[i]); ++i) {
+        const char *a = argv[i];
+        if (!std::strcmp(a, "--headless") || !std::strcmp(a, "--mcp-stdio"))
+            scan.headless = true;
+        else if (!std::strcmp(a, "--help") || !std::strcmp(a, "-h") || !std::strcmp(a, "-?")
+                 || !std::strcmp(a, "--help-all") || !std::strcmp(a, "--version") || !std::strcmp(a, "-v"))
+            scan.infoOnly = true;
+    }
+    return scan;
+}
+
+bool displayAvailable(int argc, char **argv)
+{
+    if (!qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return true;
+    for (int i = 1; i < argc && !isEndOfOptions(argv[i]); ++i) {
+        if (!std::strcmp(argv[i], "-platform") || !std::strcmp(argv[i], "--platform"))
+            return true;
+    }
+    return false;
+}
+
+ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &options, const QString &description)
+{
+    QStringList args = arguments;
+    if (const qsizetype engine = args.indexOf(QStringLiteral("--webEngineArgs")); engine > 0)
+        args.resize(engine);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(description);
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption host(QStringLiteral("host"),
+        QStringLiteral("Address to listen on (default %1; 0.0.0.0 for every interface; env GRADIO_SERVER_NAME).")
+            .arg(options.host), QStringLiteral("host"));
+    const QCommandLineOption port(QStringLiteral("port"),
+        QStringLiteral("Port to listen on (default %1, or the next free one; 0 picks any; env GRADIO_SERVER_PORT).")
+            .arg(options.port), QStringLiteral("port"));
+    const QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Serve only; open no window."));
+    const QCommandLineOption mcp(QStringLiteral("mcp"),
+        QStringLiteral("Serve MCP at /gradio_api/mcp/ (env GRADIO_MCP_SERVER=true)."));
+    const QCommandLineOption noMcp(QStringLiteral("no-mcp"), QStringLiteral("Do not serve MCP."));
+    const QCommandLineOption mcpStdio(QStringLiteral("mcp-stdio"),
+        QStringLiteral("Speak MCP over stdin/stdout (runs headless)."));
+    const QCommandLineOption devTools(QStringLiteral("devtools"), QStringLiteral("Allow DevTools (F12) in the window."));
+    for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools})
+        parser.addOption(o);
+
+    ParseResult result;
+    if (!parser.parse(args)) {
+        result.action = ParseResult::Exit;
+        result.exitCode = 1;
+        result.output = parser.errorText() + QStringLiteral("\nTry '--help' for the options.\n");
+        return result;
+    }
+    if (parser.isSet(help) || parser.isSet(version)) {
+        result.action = ParseResult::Exit;
+        result.output = parser.isSet(help)
+            ? parser.helpText()
+            : QCoreApplication::applicationName() + QLatin1Char(' ') + QCoreApplication::applicationVersion() + QLatin1Char('\n');
+        return result;
+    }
+
+    LaunchConfig &c = result.config;
+    c.host = parser.isSet(host) ? parser.value(host)
+           : !qEnvironmentVariableIsEmpty("GRADIO_SERVER_NAME") ? qEnvironmentVariable("GRADIO_SERVER_NAME")
+           : options.host;
+    QString portText;
+    if (parser.isSet(port))
+        portText = parser.value(port);
+    else if (!qEnvironmentVariableIsEmpty("GRADIO_SERVER_PORT"))
+        portText = qEnvironmentVariable("GRADIO_SERVER_PORT");
+    if (portText.isEmpty()) {
+        c.port = options.port;
+    } else if (const auto p = parsePort(portText)) {
+        c.port = *p;
+        c.explicitPort = true;
+    } else {
+        result.action = ParseResult::Exit;
+        result.exitCode = 1;
+        result.output = QStringLiteral("Invalid port '%1': expected a number from 0 to 65535.\n").arg(portText);
+        return result;
+    }
+    if (parser.isSet(mcp) && parser.isSet(noMcp)) {
+        result.action = ParseResult::Exit;
+        result.exitCode = 1;
+        result.output = QStringLiteral("--mcp and --no-mcp cannot be used together.\n");
+        return result;
+    }
+    if (parser.isSet(mcp))
+        c.mcp = true;
+    else if (parser.isSet(noMcp))
+        c.mcp = false;
+    else
+        c.mcp = envFlag("GRADIO_MCP_SERVER");
+    c.mcpStdio = parser.isSet(mcpStdio);
+    c.headless = parser.isSet(headless) || c.mcpStdio;
+    c.devTools = parser.isSet(devTools);
+    return result;
+}
+
+} // namespace qradio::detail

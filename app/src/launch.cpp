@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+#include <qradio/app.h>
+#include <qradio/mcp.h>
+#include <qradio/server.h>
+
+#include "binding.h"
+#include "commandline.h"
+#include "frontendloader.h"
+#include "signalwatcher.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#include <cstdio>
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcLaunch, "qradio.app")
+
+namespace qradio {
+
+namespace {
+
+void print(FILE *stream, const QString &text)
+{
+    std::fputs(text.toLocal8Bit().constData(), stream);
+    std::fflush(stream);
+}
+
+void printLine(FILE *stream, const QString &line)
+{
+    print(stream, line + QLatin1Char('\n'));
+}
+
+QString defaultAppId(const LaunchOptions &options, char **argv)
+{
+    if (!options.appId.isEmpty())
+        return options.appId;
+    const QString name = QFileInfo(QString::fromLocal8Bit(argv[0])).completeBaseName();
+    return name.isEmpty() ? QStringLiteral("qradio") : name;
+}
+
+bool debugBuild()
+{
+#ifdef NDEBUG
+    return false;
+#else
+    return true;
+#endif
+}
+
+//! Where the run stands when the event loop ends; decides the exit code.
+struct Run
+{
+    std::unique_ptr<detail::Frontend> frontend;     // null: headless
+    std::unique_ptr<QCoreApplication> app;
+    bool failed = false;
+};
+
+//! Decides, before any application object exists, whether this run gets a window, and loads the
+//! window's module only if so. `reason` says why a wanted window is not possible.
+std::unique_ptr<detail::Frontend> chooseFrontend(int argc, char **argv, QString *reason)
+{
+    const detail::PreScan scan = detail::preScan(argc, argv);
+    if (scan.headless || scan.infoOnly)
+        return nullptr;
+#ifdef QRADIO_HAS_DESKTOP
+    if (!detail::displayAvailable(argc, argv)) {
+        *reason = QStringLiteral("no display found (DISPLAY and WAYLAND_DISPLAY are not set)");
+        return nullptr;
+    }
+    detail::LoadedFrontend loaded = detail::loadFrontend();
+    if (!loaded.frontend)
+        *reason = QStringLiteral("the desktop window could not be loaded: ") + loaded.tried.join(QStringLiteral("; "));
+    return std::move(loaded.frontend);
+#else
+    Q_UNUSED(argv);
+    *reason = QStringLiteral("this build of Qradio has no desktop window");
+    return nullptr;
+#endif
+}
+
+detail::WindowSpec windowSpec(const Server &server, const LaunchOptions &options, const detail::LaunchConfig &config,
+                              const QString &appId)
+{
+    detail::WindowSpec spec;
+    spec.title = options.title;
+    spec.fallbackTitle = server.options().title;
+    spec.iconPath = options.iconPath;
+    spec.appId = appId;
+    spec.devTools = config.devTools || options.devTools || debugBuild();
+    spec.permissions = int(options.permissions);
+    spec.persistentStorage = options.persistentStorage;
+    spec.size = options.windowSize;
+    spec.openExternal = options.openExternal;
+    return spec;
+}
+
+//! MCP over stdio needs no port: one opens only when asked for (--port, GRADIO_SERVER_PORT).
+bool isPortless(const detail::LaunchConfig &config)
+{
+    return config.mcpStdio && !config.explicitPort;
+}
+
+//! Binds the port, or only starts the server for a portless MCP stdio session.
+detail::BindResult startServer(Server &server, const detail::LaunchConfig &config, std::optional<QHostAddress> *address)
+{
+    if (isPortless(config)) {
+        const bool ok = server.start();
+        return {ok, ok ? QString() : server.errorString()};
+    }
+    QString error;
+    *address = detail::resolveHost(config.host, &error);
+    if (!*address)
+        return {false, error};
+    return detail::bindServer(server, **address, config.port, config.explicitPort);
+}
+
+//! Where MCP clients connect, printed after the local URL.
+void printMcpUrls(FILE *stream, const Server &server, const detail::LaunchConfig &config)
+{
+    if (!server.options().mcpServer)
+        return;
+    const QString base = detail::printableUrl(config.host, server.port());
+    printLine(stream, QStringLiteral("MCP server (streamable HTTP): %1/gradio_api/mcp/").arg(base));
+    printLine(stream, QStringLiteral("MCP server (legacy SSE): %1/gradio_api/mcp/sse").arg(base));
+}
+
+//! From here on stdout belongs to the MCP protocol: the launcher speaks on stderr.
+bool startMcpStdio(Server &server, const LaunchOptions &options, const detail::LaunchConfig &config)
+{
+    printLine(stderr, isPortless(config)
+                          ? QStringLiteral("Speaking MCP over stdin/stdout; no HTTP port (--port opens one).")
+                          : QStringLiteral("Running on local URL: ") + detail::printableUrl(config.host, server.port()));
+    if (!isPortless(config))
+        printMcpUrls(stderr, server, config);
+    const bool started = options.mcpStdio ? options.mcpStdio(server) : mcp::startStdio(server);
+    if (!started)
+        printLine(stderr, QStringLiteral("Could not start MCP over stdio."));
+    return started;
+}
+
+} // namespace
+
+int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
+{
+    if (QCoreApplication::instance()) {
+        printLine(stderr, QStringLiteral("qradio::launch() creates the application object itself: "
+                                         "call it before any QCoreApplication exists."));
+        return 1;
+    }
+    Run run;
+    QString headlessReason;
+    run.frontend = chooseFrontend(argc, argv, &headlessReason);
+
+    int appArgc = argc;     // the application keeps a reference to it
+    run.app.reset(run.frontend ? run.frontend->createApplication(appArgc, argv) : new QCoreApplication(appArgc, argv));
+    const QString appId = defaultAppId(options, argv);
+    QCoreApplication::setApplicationName(appId);
+    QCoreApplication::setApplicationVersion(options.version.isEmpty() ? QStringLiteral(QRADIO_VERSION) : options.version);
+
+    const QString title = options.title.isEmpty() ? server.options().title : options.title;
+    const detail::ParseResult parsed = detail::parseCommandLine(QCoreApplication::arguments(), options, title);
+    if (parsed.action == detail::ParseResult::Exit) {
+        print(parsed.exitCode == 0 ? stdout : stderr, parsed.output);
+        return parsed.exitCode;
+    }
+    const detail::LaunchConfig &config = parsed.config;
+    if (!headlessReason.isEmpty())
+        printLine(stderr, QStringLiteral("Running headless: %1.").arg(headlessReason));
+
+    ServerOptions serverOptions = server.options();
+    serverOptions.mcpServer = config.mcp.value_or(options.mcpServer || serverOptions.mcpServer);
+    server.setOptions(serverOptions);
+
+    detail::WindowSpec spec = windowSpec(server, options, config, appId);
+    if (run.frontend && options.singleInstance && !run.frontend->claimInstance(appId)) {
+        printLine(stderr, QStringLiteral("%1 is already running; brought its window to the front.").arg(title));
+        run.frontend->shutdown();
+        return 0;
+    }
+
+    detail::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &detail::SignalWatcher::quitRequested, run.app.get(), [](int signal) {
+        qCInfo(lcLaunch) << "signal" << signal << "received; quitting";
+        QCoreApplication::quit();
+    });
+
+    std::optional<QHostAddress> address;
+    const detail::BindResult bound = startServer(server, config, &address);
+    if (!bound.ok) {
+        printLine(stderr, bound.error);
+        run.failed = true;
+        if (!run.frontend)
+            return 1;
+        run.frontend->showStartupError(spec, QStringLiteral("%1 could not start").arg(title), bound.error);
+    } else if (config.mcpStdio) {
+        if (!startMcpStdio(server, options, config)) {
+            server.stop();
+            return 1;
+        }
+    } else {
+        // Tests and scripts read this line: it goes out the moment the port is bound.
+        printLine(stdout, QStringLiteral("Running on local URL: ") + detail::printableUrl(config.host, server.port()));
+        printMcpUrls(stdout, server, config);
+        const QUrl base = detail::localUrl(*address, config.host, server.port());
+        spec.url = base.resolved(QUrl(options.page.isEmpty() ? QStringLiteral("/") : options.page));
+        spec.gradioClientUrl = base.resolved(QUrl(QStringLiteral("/gradio_api/client.js")));
+        if (run.frontend)
+            run.frontend->showWindow(spec);
+    }
+
+    const int code = run.app->exec();
+    if (run.frontend) {
+        run.frontend->shutdown();
+        run.frontend.reset();
+    }
+    server.stop();
+    run.app.reset();
+    return run.failed ? 1 : code;
+}
+
+} // namespace qradio

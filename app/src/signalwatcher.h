@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QObject>
+
+class QSocketNotifier;
+
+namespace qradio::detail {
+
+//! Turns SIGINT, SIGTERM and SIGHUP into a Qt signal on the thread that owns this object.
+//! The handler only writes a byte to a socketpair (async-signal-safe); a QSocketNotifier reads
+//! it in the event loop. After the first signal the default actions are restored, so a second
+//! Ctrl+C during a stuck shutdown still ends the process.
+class SignalWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SignalWatcher(QObject *parent = nullptr);
+    ~SignalWatcher() override;
+
+    bool isActive() const { return m_notifier != nullptr; }
+
+Q_SIGNALS:
+    void quitRequested(int signal);
+
+private:
+    void readSignal();
+    QSocketNotifier *m_notifier = nullptr;
+};
+
+} // namespace qradio::detail

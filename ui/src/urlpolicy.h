@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Pure URL rules of the desktop window, kept apart from WebEngine so they are easy to test.
+
+#include <QUrl>
+
+namespace qradio::detail {
+
+//! True when `url` names a CDN copy of the @gradio/client browser module
+//! (jsDelivr, unpkg or esm.sh, with or without a version).
+bool isGradioClientCdnUrl(const QUrl &url);
+
+//! Same scheme, host and port (default ports filled in).
+bool sameOrigin(const QUrl &a, const QUrl &b);
+
+//! Schemes that may be handed to the system (browser, mail client) when a page navigates to them.
+bool isExternallyOpenable(const QUrl &url);
+
+} // namespace qradio::detail
