@@ -54,6 +54,12 @@ private slots:
               })
             .params({"x"})
             .batch(8);
+        server->api("measured", [](int x) { return x; }).params({"x"}); // called only by one test
+        server->api("burst", [](qradio::Stream<int> &out) {
+                  for (int i = 0; i < 1000; ++i)
+                      out(i);
+              })
+            .streamEvery(0.2);
         server->api("crash", [](int) -> int { throw std::runtime_error("internal detail"); }).params({"x"});
 
         server->get(QStringLiteral("/items/<id>"), [](const qradio::Request &r) {
@@ -274,6 +280,34 @@ private slots:
         QVERIFY(probe.listen(QHostAddress::LocalHost, used));
     }
 
+    void streamEveryCoalescesUpdates()
+    {
+        const QList<QJsonObject> messages = queueMessages("burst", "[]", "burst-session");
+        QList<QJsonObject> generating;
+        for (const QJsonObject &m : messages)
+            if (m.value("msg").toString() == QStringLiteral("process_generating"))
+                generating.append(m);
+        // 1000 values in far less than 1000 x 0.2 s: most were held back and replaced by newer ones.
+        QVERIFY(!generating.isEmpty());
+        QVERIFY2(generating.size() < 1000, QByteArray::number(generating.size()));
+        QCOMPARE(generating.first().value("output").toObject().value("data").toArray().at(0).toInt(), 0);
+        QCOMPARE(messages.at(messages.size() - 2).value("output").toObject().value("data").toArray(), QJsonArray{999});
+    }
+
+    void estimationsUseMeasuredDurations()
+    {
+        // No run of `measured` has finished yet: no estimate.
+        const QList<QJsonObject> first = queueMessages("measured", "[2]", "eta-1");
+        QCOMPARE(first.at(0).value("msg").toString(), QStringLiteral("estimation"));
+        QVERIFY(first.at(0).value("rank_eta").isNull());
+        QVERIFY(first.at(1).value("eta").isNull());
+        // Once one has, joins are told the mean duration.
+        const QList<QJsonObject> second = queueMessages("measured", "[2]", "eta-2");
+        QVERIFY(second.at(0).value("rank_eta").isDouble());
+        QVERIFY(second.at(0).value("rank_eta").toDouble() > 0);
+        QVERIFY(second.at(1).value("eta").toDouble() > 0);
+    }
+
     void unreadSessionsAreBounded()
     {
         qradio::Server small({.maxSessions = 3});
@@ -312,6 +346,48 @@ private slots:
     }
 
 private:
+    //! Joins `fn` (a fn_index, or an api name looked up in /config) on its own session and returns
+    //! every message of the session's stream, in order, up to close_stream.
+    QList<QJsonObject> queueMessages(const QByteArray &fn, const QByteArray &data, const QByteArray &session)
+    {
+        int index = fn.toInt();
+        if (QByteArray::number(index) != fn) {
+            const QJsonArray deps = json(rawRequest(port, get("/config"))).value("dependencies").toArray();
+            for (const QJsonValue &d : deps)
+                if (d.toObject().value("api_name").toString() == QString::fromUtf8(fn))
+                    index = d.toObject().value("id").toInt();
+        }
+        const RawResponse joined = rawRequest(port, post("/gradio_api/queue/join", "{\"data\":" + data + ",\"fn_index\":"
+                                                                                     + QByteArray::number(index)
+                                                                                     + ",\"session_hash\":\"" + session + "\"}"));
+        if (joined.status != 200)
+            return {};
+        RawClient c;
+        c.connectTo(port);
+        c.send(get("/gradio_api/queue/data?session_hash=" + session));
+        c.readResponse();
+        c.readUntil("0\r\n\r\n", 20000);
+        QList<QJsonObject> out;
+        for (const QByteArray &frame : dechunk(c.buffer).split('\n'))
+            if (frame.startsWith("data: "))
+                out.append(QJsonDocument::fromJson(frame.mid(6)).object());
+        return out;
+    }
+
+    static QByteArray dechunk(QByteArray rest)
+    {
+        QByteArray out;
+        while (true) {
+            const qsizetype eol = rest.indexOf("\r\n");
+            const qsizetype size = rest.left(eol).toLongLong(nullptr, 16);
+            if (eol < 0 || size == 0)
+                break;
+            out += rest.mid(eol + 2, size);
+            rest = rest.mid(eol + 2 + size + 2);
+        }
+        return out;
+    }
+
     //! POST /gradio_api/call[/v2]/<name>, then the whole SSE body of its result stream.
     QByteArray callStream(const QByteArray &name, const QByteArray &body, const QByteArray &v2 = {})
     {
@@ -326,18 +402,7 @@ private:
         if (head.status != 200 || head.header("transfer-encoding") != "chunked")
             return "bad stream head " + head.statusLine;
         c.readUntil("0\r\n\r\n");
-        // De-chunk.
-        QByteArray out;
-        QByteArray rest = c.buffer;
-        while (true) {
-            const qsizetype eol = rest.indexOf("\r\n");
-            const qsizetype size = rest.left(eol).toLongLong(nullptr, 16);
-            if (eol < 0 || size == 0)
-                break;
-            out += rest.mid(eol + 2, size);
-            rest = rest.mid(eol + 2 + size + 2);
-        }
-        return out;
+        return dechunk(c.buffer);
     }
 
     std::unique_ptr<qradio::Server> server;
