@@ -113,8 +113,6 @@ bool Server::serve(const QHostAddress *address, quint16 port)
     for (const auto &e : std::as_const(d->endpoints))
         d->frozen.append(e);
     d->installBuiltinRoutes();
-    for (const auto &install : d->installers)
-        install(*d);
 
     d->thread = std::make_unique<QThread>();
     d->thread->setObjectName(QStringLiteral("qradio-net"));

@@ -79,8 +79,6 @@ public:
     std::vector<std::function<std::optional<Response>(const Request &)>> beforeHooks;
     std::vector<std::function<void(const Request &, Response &)>> afterHooks;
     std::function<Response(const Request &, const std::exception &)> errorHook;
-    //! Extensions (MCP) add routes here before the server starts.
-    std::vector<std::function<void(ServerPrivate &)>> installers;
     //! Server::mcp(): MCP tools, resources and prompts (created on first use).
     std::shared_ptr<McpRegistry> mcp;
 

@@ -39,7 +39,6 @@ public:
     qint64 buffered() const;
     //! Drops the connection (a client too slow to keep up); closed() follows.
     void abort();
-    bool streaming() const { return m_state == State::Streaming; }
 
 Q_SIGNALS:
     //! The client went away before the response finished.

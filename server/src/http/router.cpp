@@ -96,14 +96,4 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
     return result;
 }
 
-bool Router::hasUserRoute(const QByteArray &method, const QString &path) const
-{
-    for (const Route &route : m_user) {
-        QHash<QString, QString> params;
-        if (route.method == method && matchPath(route, path, &params))
-            return true;
-    }
-    return false;
-}
-
 } // namespace qradio::http

@@ -50,7 +50,6 @@ public:
     //! HEAD matches GET routes.
     Match match(const QByteArray &method, const QString &path) const;
     void clearBuiltins() { m_builtin.clear(); }
-    bool hasUserRoute(const QByteArray &method, const QString &path) const;
 
 private:
     static Route make(const QByteArray &method, const QString &pattern);
