@@ -3,6 +3,7 @@
 // outside clients on the same port, the navigation policy, offline @gradio/client, downloads,
 // the file dialog, permissions, DevTools, remembered geometry, the error page and the quit path.
 
+#include "calculator.h"
 #include "testpage.h"
 #include "urlpolicy.h"
 
@@ -99,6 +100,7 @@ private Q_SLOTS:
     void cdnUrlsAreRecognised();
     void windowShowsCalculator();
     void buttonsCallTheApi();
+    void calculatorExampleWorksInTheWindow();
     void outsideClientWhileWindowIsOpen();
     void otherOriginsOpenOutside();
     void sameOriginPopupStaysInApp();
@@ -249,6 +251,34 @@ void TestDesktop::windowShowsCalculator()
     QCOMPARE(w->page()->url(), m_base.resolved(QUrl(u"/"_s)));
     QVERIFY(!w->windowIcon().isNull());
     QVERIFY(w->view()->isVisible());     // the loading state has given way to the page
+}
+
+void TestDesktop::calculatorExampleWorksInTheWindow()
+{
+    // The shipped example itself: its endpoints, its page (which imports the bundled client).
+    qradio::Server calculator;
+    registerCalculator(calculator);
+    QVERIFY(calculator.listen(QHostAddress::LocalHost, 0));
+    qradio::DesktopOptions o = options(u"/"_s);
+    o.url = calculator.url().resolved(QUrl(u"/"_s));
+    o.gradioClientUrl = calculator.url().resolved(QUrl(u"/gradio_api/client.js"_s));
+    o.appId = u"tst_desktop_calculator"_s;
+    auto window = std::make_unique<qradio::DesktopWindow>(std::move(o)); // not openWindow(): other
+    QSignalSpy loaded(window.get(), &qradio::DesktopWindow::firstLoadFinished); // tests read its recorder
+    window->show();
+    QVERIFY(loaded.wait(kTimeout));
+    QWebEnginePage *page = window->page();
+    QTRY_COMPARE_WITH_TIMEOUT(runJs(page, u"document.title"_s).toString(), u"Calculator"_s, kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(runJs(page, u"document.body.dataset.ready === 'true'"_s).toBool(), kTimeout);
+    const auto click = [&](const QString &id, const QString &expected) {
+        runJs(page, u"document.getElementById('result').textContent = ''; document.getElementById('%1').click()"_s.arg(id));
+        QTRY_COMPARE_WITH_TIMEOUT(runJs(page, u"document.getElementById('result').textContent"_s).toString(), expected, kTimeout);
+    };
+    runJs(page, u"document.getElementById('a').value = 3; document.getElementById('b').value = 5"_s);
+    click(u"add"_s, u"8"_s);
+    click(u"multiply"_s, u"15"_s);
+    window.reset();
+    calculator.stop();
 }
 
 void TestDesktop::buttonsCallTheApi()
