@@ -5,6 +5,8 @@
 //! What a running endpoint may ask of its call: Gradio's gr.Progress, gr.Info/gr.Warning and
 //! gr.Request in one handle.
 
+#include <QCoro/QCoroTask>
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -51,6 +53,12 @@ public:
     void checkCancelled() const;
     //! Sleeps up to `duration`, waking early on cancellation. Returns false if cancelled.
     bool sleepFor(std::chrono::duration<double> duration) const;
+
+    //! For coroutine endpoints (they run on the network thread): resumes once the caller has read
+    //! most of what was sent, or at once if it keeps up or the call was cancelled. Streaming
+    //! coroutines are paced with it after every value, so a fast generator never buffers
+    //! without end for a slow reader.
+    QCoro::Task<> waitForClient() const;
 
     //! A request header of the call (the queue/join, /call or /run request), case-insensitive.
     QByteArray header(const QByteArray &name) const;

@@ -276,7 +276,8 @@ QCoro::Task<QJsonArray> runGenerator(std::shared_ptr<F> fn, Context ctx, QJsonAr
     while (it != generator.end()) {
         last = Outputs<T>::make(*it);
         push(last);
-        ctx.checkCancelled(); // destroys the generator at its suspension point
+        co_await ctx.waitForClient(); // back-pressure: a slow reader holds the generator back
+        ctx.checkCancelled();         // destroys the generator at its suspension point
         co_await ++it;
     }
     co_return last;

@@ -3,6 +3,8 @@
 
 #include <qradio/error.h>
 
+#include <QCoro/QCoroTimer>
+
 namespace qradio {
 
 void ContextPrivate::cancel()
@@ -114,6 +116,14 @@ void Context::checkCancelled() const
 bool Context::sleepFor(std::chrono::duration<double> duration) const
 {
     return d ? d->sleepFor(duration) : true;
+}
+
+QCoro::Task<> Context::waitForClient() const
+{
+    const std::shared_ptr<ContextPrivate> dd = d; // the handle may go before the frame does
+    // A short poll: the session's backlog drains on socket writes this coroutine cannot see.
+    while (dd && dd->callerBehind && !dd->isCancelled() && dd->callerBehind())
+        co_await QCoro::sleepFor(std::chrono::milliseconds(2));
 }
 
 QByteArray Context::header(const QByteArray &name) const

@@ -30,6 +30,8 @@ public:
     std::function<void(const QString &, const QString &)> onLog;
     //! Called on the network thread when new progress is ready (read it with takeProgress()).
     std::function<void()> onProgress;
+    //! True while the caller is too far behind (network thread; set for queued jobs).
+    std::function<bool()> callerBehind;
 
     void cancel();
     bool isCancelled() const { return m_cancelled.load(std::memory_order_acquire); }

@@ -171,6 +171,11 @@ Queue::Joined Queue::submit(Submission s)
     };
     const QString id = job->eventId;
     ctx->onProgress = [this, id] { progressReady(id); };
+    ctx->callerBehind = [this, id] {
+        auto it = m_jobs.find(id);
+        Session *session = it == m_jobs.end() ? nullptr : m_sessions.value((*it)->sessionHash);
+        return session && session->isCongested();
+    };
     ctx->onLog = [this, id](const QString &level, const QString &text) {
         auto it = m_jobs.find(id);
         if (it == m_jobs.end() || (*it)->state != Job::State::Running)

@@ -46,8 +46,12 @@ qint64 Session::backlog() const
 
 bool Session::isCongested()
 {
-    if (!m_congested && m_stream && backlog() > kCongested)
+    // Frames piling up before the client opened its stream count too: a generator must not run
+    // ahead of a reader that is not there yet.
+    if (!m_congested && backlog() > kCongested) {
         m_congested = true;
+        drain(); // arms the stall timer: a reader that stopped for good is cut off
+    }
     return m_congested;
 }
 
@@ -106,7 +110,8 @@ void Session::drain()
     }
     if (!m_stream)
         return;
-    if (!m_outbox.isEmpty()) {
+    // Behind: frames wait here, or a held-back generator waits for the socket to drain.
+    if (!m_outbox.isEmpty() || (m_congested && backlog() >= kDrained)) {
         if (!m_stalled) { // waiting starts now, not at the last write of a quiet stream
             m_stalled = true;
             m_progress.start();

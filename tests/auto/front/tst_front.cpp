@@ -11,6 +11,13 @@
 using namespace std::chrono_literals;
 
 static std::atomic<bool> floodStopped{false};
+static std::atomic<int> coYielded{0};
+static std::atomic<bool> coFloodEnded{false};
+struct SetOnExit
+{
+    std::atomic<bool> &flag;
+    ~SetOnExit() { flag = true; }
+};
 
 class tst_Front : public QObject
 {
@@ -215,6 +222,38 @@ private slots:
         // without end; meanwhile it keeps serving others.
         QTRY_VERIFY_WITH_TIMEOUT(floodStopped.load(), 30000);
         QCOMPARE(rawRequest(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+    }
+
+    void fastCoroutineGeneratorWaitsForSlowReader()
+    {
+        // Default limits (a 16 MB stream buffer, cut off at 8x that), and a coroutine generator
+        // that never waits by itself, so only pacing can hold it back.
+        qradio::Server paced;
+        paced.api("coflood", [](qradio::Context &ctx, int n) -> QCoro::AsyncGenerator<QString> {
+            SetOnExit ended{coFloodEnded}; // the frame is destroyed when the call is stopped
+            const QString chunk(n, QLatin1Char('y'));
+            while (!ctx.isCancelled()) {
+                // Each value differs, so each update carries a 64 KB replace edit.
+                QString value = chunk + QString::number(++coYielded); // co_yield takes an lvalue
+                co_yield value;
+            }
+        }).params({"n"});
+        QVERIFY(paced.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = paced.port();
+        RawClient stream;
+        QVERIFY(stream.connectTo(port));
+        stream.socket.setReadBufferSize(1024);
+        const QByteArray body = R"({"data":[65536],"fn_index":0,"session_hash":"coslow"})";
+        QCOMPARE(rawRequest(port, "POST /gradio_api/queue/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body).status, 200);
+        stream.send("GET /gradio_api/queue/data?session_hash=coslow HTTP/1.1\r\nHost: x\r\n\r\n");
+        // The reader never reads: the generator is paused while it is behind, and the reader is
+        // cut off after a while without reading, which stops the call.
+        QTRY_VERIFY_WITH_TIMEOUT(coFloodEnded.load(), 40000);
+        // Paused means it produced about what the socket buffers hold (a few MB: ~200 values of
+        // 64 KB), not the 128 MB (2,000 values) an unpaced burst runs up to before it is cut off.
+        QVERIFY2(coYielded.load() < 1000, QByteArray::number(coYielded.load()));
+        QCOMPARE(rawRequest(port, "GET /config HTTP/1.1\r\nHost: x\r\n\r\n").status, 200); // still serving
     }
 
 private:
