@@ -338,6 +338,10 @@ private slots:
     {
         qradio::Server inProcess;
         inProcess.api("add", [](int a, int b) { return a + b; }).params({"a", "b"});
+        inProcess.api("add", [](int a) { return a; }).params({"a"}); // a clashing name gets a suffix
+        QCOMPARE(inProcess.endpoints().size(), 2);
+        QCOMPARE(inProcess.endpoints().at(1)->name, QStringLiteral("add_1"));
+        QCOMPARE(inProcess.endpoints().at(1)->id, 1);
         QVERIFY(inProcess.start());
         QVERIFY(inProcess.isListening());
         QCOMPARE(inProcess.port(), quint16(0));
