@@ -20,6 +20,7 @@ struct BindResult
 {
     bool ok = false;
     QString error;              //!< for stderr and the error window
+    int exitCode = 1;           //!< 2: refused by policy (no access token on a public address)
 };
 
 //! Listens on `port`; when it is busy and was not asked for explicitly, tries the next ones up

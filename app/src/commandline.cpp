@@ -93,7 +93,16 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     const QCommandLineOption mcpStdio(QStringLiteral("mcp-stdio"),
         QStringLiteral("Speak MCP over stdin/stdout (runs headless)."));
     const QCommandLineOption devTools(QStringLiteral("devtools"), QStringLiteral("Allow DevTools (F12) in the window."));
-    for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools})
+    const QCommandLineOption token(QStringLiteral("token"),
+        QStringLiteral("Access token every client must send (required with a --host other than loopback; "
+                       "env QRADIO_TOKEN)."), QStringLiteral("token"));
+    const QCommandLineOption allowOrigin(QStringLiteral("allow-origin"),
+        QStringLiteral("Let pages of this origin call the app, e.g. http://localhost:5173 (repeatable; "
+                       "env QRADIO_ALLOWED_ORIGINS)."), QStringLiteral("origin"));
+    const QCommandLineOption allowedHost(QStringLiteral("allowed-host"),
+        QStringLiteral("Answer requests naming this host, e.g. a reverse proxy's public name (repeatable; "
+                       "env QRADIO_ALLOWED_HOSTS)."), QStringLiteral("host"));
+    for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost})
         parser.addOption(o);
 
     ParseResult result;
@@ -146,6 +155,17 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     c.mcpStdio = parser.isSet(mcpStdio);
     c.headless = parser.isSet(headless) || c.mcpStdio;
     c.devTools = parser.isSet(devTools);
+    if (parser.isSet(token)) {
+        if (parser.value(token).isEmpty()) {
+            result.action = ParseResult::Exit;
+            result.exitCode = 1;
+            result.output = QStringLiteral("--token needs a value.\n");
+            return result;
+        }
+        c.token = parser.value(token);
+    }
+    c.allowedOrigins = parser.values(allowOrigin);
+    c.allowedHosts = parser.values(allowedHost);
     return result;
 }
 

@@ -32,6 +32,9 @@ struct LaunchConfig
     bool mcpStdio = false;
     std::optional<bool> mcp;    //!< unset: the app's default
     bool devTools = false;
+    std::optional<QString> token; //!< --token
+    QStringList allowedOrigins;   //!< --allow-origin, repeatable
+    QStringList allowedHosts;     //!< --allowed-host, repeatable
 };
 
 struct ParseResult

@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QUrlQuery>
 
 #include <cstdio>
 #include <memory>
@@ -113,6 +114,13 @@ detail::BindResult startServer(Server &server, const detail::LaunchConfig &confi
     *address = detail::resolveHost(config.host, &error);
     if (!*address)
         return {false, error};
+    if (!(*address)->isLoopback() && server.options().token.isEmpty())
+        return {false,
+                QStringLiteral("Refusing to serve on %1 without an access token: anyone who can reach the port could "
+                               "run this app. Start it with --token <secret> or the environment variable QRADIO_TOKEN "
+                               "(e.g. QRADIO_TOKEN=$(openssl rand -hex 16)), or serve on 127.0.0.1.")
+                    .arg(config.host),
+                2};
     return detail::bindServer(server, **address, config.port, config.explicitPort);
 }
 
@@ -171,6 +179,10 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
 
     ServerOptions serverOptions = server.options();
     serverOptions.mcpServer = config.mcp.value_or(options.mcpServer || serverOptions.mcpServer);
+    if (config.token)
+        serverOptions.token = *config.token;
+    serverOptions.allowedOrigins += config.allowedOrigins;
+    serverOptions.allowedHosts += config.allowedHosts;
     server.setOptions(serverOptions);
 
     detail::WindowSpec spec = windowSpec(server, options, config, appId);
@@ -191,8 +203,8 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
     if (!bound.ok) {
         printLine(stderr, bound.error);
         run.failed = true;
-        if (!run.frontend)
-            return 1;
+        if (!run.frontend || bound.exitCode != 1)
+            return bound.exitCode;
         run.frontend->showStartupError(spec, QStringLiteral("%1 could not start").arg(title), bound.error);
     } else if (config.mcpStdio) {
         if (!startMcpStdio(server, options, config)) {
@@ -203,8 +215,19 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
         // Tests and scripts read this line: it goes out the moment the port is bound.
         printLine(stdout, QStringLiteral("Running on local URL: ") + detail::printableUrl(config.host, server.port()));
         printMcpUrls(stdout, server, config);
+        const QString token = server.options().token;
+        if (!token.isEmpty())
+            printLine(stdout, QStringLiteral("Access token required. Open in a browser: %1/?token=%2")
+                                  .arg(detail::printableUrl(config.host, server.port()),
+                                       QString::fromLatin1(QUrl::toPercentEncoding(token))));
         const QUrl base = detail::localUrl(*address, config.host, server.port());
         spec.url = base.resolved(QUrl(options.page.isEmpty() ? QStringLiteral("/") : options.page));
+        if (!token.isEmpty()) {
+            // The window presents the token once and gets the cookie its later requests carry.
+            QUrlQuery query(spec.url);
+            query.addQueryItem(QStringLiteral("token"), QString::fromLatin1(QUrl::toPercentEncoding(token)));
+            spec.url.setQuery(query);
+        }
         spec.gradioClientUrl = base.resolved(QUrl(QStringLiteral("/gradio_api/client.js")));
         if (run.frontend)
             run.frontend->showWindow(spec);

@@ -61,5 +61,9 @@ void registerCalculator(qradio::Server &app)
         page.open(QIODevice::ReadOnly);
         return qradio::Html(QString::fromUtf8(page.readAll()));
     });
-    app.get(QStringLiteral("/health"), [] { return QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}; });
+    // Trivial and never blocking: answered on the network thread, and without the token so that
+    // a load balancer can probe it.
+    app.get(QStringLiteral("/health"), [] { return QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}; })
+        .nonBlocking()
+        .publicAccess();
 }

@@ -1,15 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server_p.h"
 
-#include "http/httpserver.h"
-#include "http/tcpserver.h"
-#include "queue/queue.h"
-
-#include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QRandomGenerator>
-
-Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace qradio {
 
@@ -29,6 +21,16 @@ static void applyEnvironment(ServerOptions &options)
     const QString mcp = qEnvironmentVariable("GRADIO_MCP_SERVER").toLower();
     if (mcp == QLatin1String("true") || mcp == QLatin1String("1"))
         options.mcpServer = true;
+    if (!qEnvironmentVariableIsEmpty("QRADIO_TOKEN"))
+        options.token = qEnvironmentVariable("QRADIO_TOKEN");
+    const auto list = [](const char *name) {
+        QStringList out;
+        for (const QString &item : qEnvironmentVariable(name).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            out.append(item.trimmed());
+        return out;
+    };
+    options.allowedHosts += list("QRADIO_ALLOWED_HOSTS");
+    options.allowedOrigins += list("QRADIO_ALLOWED_ORIGINS");
 }
 
 Server::Server(ServerOptions options, QObject *parent) : QObject(parent), d(std::make_unique<ServerPrivate>())
@@ -72,10 +74,22 @@ EndpointBuilder Server::addEndpoint(const QString &name, detail::Invoker invoker
     return EndpointBuilder(spec);
 }
 
-void Server::route(const QByteArray &method, const QString &pattern, Handler handler)
+RouteBuilder Server::route(const QByteArray &method, const QString &pattern, Handler handler)
 {
     Q_ASSERT_X(!isListening(), "qradio::Server::route", "add routes before listen()");
-    d->router.addUser(method, pattern, std::move(handler));
+    return RouteBuilder(d.get(), d->router.addUser(method, pattern, std::move(handler)));
+}
+
+RouteBuilder &RouteBuilder::publicAccess()
+{
+    m_d->router.userRoute(m_index).flags |= security::Public;
+    return *this;
+}
+
+RouteBuilder &RouteBuilder::nonBlocking()
+{
+    m_d->router.userRoute(m_index).inlined = true;
+    return *this;
 }
 
 void Server::beforeRequest(std::function<std::optional<Response>(const Request &)> hook)
@@ -107,6 +121,14 @@ bool Server::serve(const QHostAddress *address, quint16 port)
 {
     if (isListening()) {
         d->error = QStringLiteral("already listening");
+        return false;
+    }
+    if (address && !address->isLoopback() && d->options.token.isEmpty()) {
+        d->error = QStringLiteral("Refusing to listen on %1 without an access token: anyone who can reach the port "
+                                  "could run the app. Set one with --token <secret>, the environment variable "
+                                  "QRADIO_TOKEN or ServerOptions::token (e.g. QRADIO_TOKEN=$(openssl rand -hex 16)), "
+                                  "or listen on 127.0.0.1.")
+                       .arg(address->toString());
         return false;
     }
     d->frozen.clear();
@@ -241,204 +263,6 @@ void ServerPrivate::installBuiltinRoutes()
     api::installApiRoutes(*this);
     queue::installQueueRoutes(*this);
     mcp::installRoutes(*this);
-}
-
-// ---- NetCore ---------------------------------------------------------------------------------
-
-NetCore::NetCore(ServerPrivate *d) : m_d(d), m_heartbeatTimer(this)
-{
-    m_routePool.setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
-    m_routePool.setObjectName(QStringLiteral("qradio-routes"));
-    connect(&m_heartbeatTimer, &QTimer::timeout, this, [this] {
-        m_heartbeats.removeIf([](const QPointer<http::Exchange> &e) { return !e || !e->isOpen(); });
-        for (const auto &e : std::as_const(m_heartbeats))
-            e->write("data: ALIVE\n\n");
-    });
-}
-
-NetCore::~NetCore() = default;
-
-bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort)
-{
-    m_mailbox = std::make_shared<queue::Mailbox>(this);
-    m_queue = new queue::Queue(m_d->options, this);
-    m_queue->setEndpoints(m_d->frozen);
-    const ServerOptions &o = m_d->options;
-    m_heartbeatTimer.start(o.heartbeatInterval);
-    if (!address)
-        return true; // no port: in-process transports only
-    m_http = new http::HttpServer(this);
-    m_tcp = new http::TcpServer({o.maxBodySize, o.maxHeaderSize, o.idleTimeout, o.maxStreamBuffer}, o.maxConnections);
-    if (!m_tcp->listen(*address, port)) {
-        *error = m_tcp->errorString();
-        delete m_tcp;
-        m_tcp = nullptr;
-        return false;
-    }
-    connect(m_tcp, &http::TcpServer::connectionReady, this, [this](http::HttpConnection *connection) {
-        connect(connection, &http::HttpConnection::dispatch, this, &NetCore::dispatch);
-    });
-    m_http->bind(m_tcp);
-    *boundPort = m_tcp->serverPort();
-    return true;
-}
-
-void NetCore::shutdown()
-{
-    if (m_tcp)
-        m_tcp->close(); // stop accepting first
-    if (m_mailbox)
-        m_mailbox->close();
-    if (m_queue)
-        m_queue->shutdown();
-    for (const auto &e : std::as_const(m_heartbeats))
-        if (e)
-            e->end();
-    m_heartbeats.clear();
-    m_routePool.waitForDone(3000);
-    if (m_tcp)
-        m_tcp->closeAll();
-}
-
-void NetCore::addHeartbeat(http::Exchange *exchange)
-{
-    m_heartbeats.append(exchange);
-}
-
-bool NetCore::originAllowed(const Request &request) const
-{
-    // Gradio's rule: an app reached under a localhost name only answers local origins (CSRF
-    // protection); an app reached under a public name answers any origin.
-    static const QStringList aliases{QStringLiteral("localhost"), QStringLiteral("127.0.0.1"), QStringLiteral("0.0.0.0"),
-                                     QStringLiteral("::1"), QStringLiteral("[::1]")};
-    const QString host = QUrl(QStringLiteral("http://") + QString::fromUtf8(request.header("host"))).host();
-    QString originText = QString::fromUtf8(request.header("origin"));
-    if (!originText.contains(QLatin1String("://")))
-        originText.prepend(QStringLiteral("http://"));
-    const QString origin = QUrl(originText).host();
-    return !aliases.contains(host) || aliases.contains(origin);
-}
-
-void NetCore::applyCors(const Request &request, Response &response) const
-{
-    if (!request.hasHeader("origin"))
-        return;
-    response.setHeader("Access-Control-Allow-Credentials", "true");
-    if (originAllowed(request)) {
-        response.setHeader("Access-Control-Allow-Origin", request.header("origin"));
-        response.addHeader("Vary", "Origin");
-    }
-}
-
-void NetCore::respond(http::Exchange *exchange, Response response)
-{
-    applyCors(exchange->request(), response);
-    for (const auto &hook : m_d->afterHooks)
-        hook(exchange->request(), response);
-    exchange->send(std::move(response));
-}
-
-void NetCore::beginStream(http::Exchange *exchange, Response head)
-{
-    applyCors(exchange->request(), head);
-    for (const auto &hook : m_d->afterHooks)
-        hook(exchange->request(), head);
-    exchange->beginStream(std::move(head));
-}
-
-bool NetCore::jsonBody(http::Exchange *exchange, QJsonObject *out)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(exchange->request().body, &error);
-    if (error.error == QJsonParseError::NoError && doc.isObject()) {
-        *out = doc.object();
-        return true;
-    }
-    const QString msg = error.error != QJsonParseError::NoError
-        ? QStringLiteral("JSON decode error: %1 at offset %2").arg(error.errorString()).arg(error.offset)
-        : QStringLiteral("Input should be a JSON object");
-    const QJsonObject item{{QStringLiteral("type"), error.error != QJsonParseError::NoError ? QStringLiteral("json_invalid")
-                                                                                          : QStringLiteral("model_attributes_type")},
-                           {QStringLiteral("loc"), QJsonArray{QStringLiteral("body"), int(error.offset)}},
-                           {QStringLiteral("msg"), msg},
-                           {QStringLiteral("input"), QJsonObject()}};
-    respond(exchange, Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422));
-    return false;
-}
-
-void NetCore::runUser(http::Exchange *exchange, std::function<Response()> work)
-{
-    QPointer<http::Exchange> target(exchange);
-    std::shared_ptr<queue::Mailbox> mailbox = m_mailbox;
-    const Request request = exchange->request();
-    auto errorHook = m_d->errorHook;
-    m_routePool.start([this, target, mailbox, request, errorHook, work = std::move(work)] {
-        Response response;
-        try {
-            response = work();
-        } catch (const std::exception &e) {
-            qCWarning(lcHttp) << "route" << request.path << "raised:" << e.what();
-            try {
-                response = errorHook ? errorHook(request, e) : Response::error(500, QStringLiteral("Internal Server Error"));
-            } catch (...) {
-                response = Response::error(500, QStringLiteral("Internal Server Error"));
-            }
-        } catch (...) {
-            response = Response::error(500, QStringLiteral("Internal Server Error"));
-        }
-        mailbox->post([this, target, response] {
-            if (target)
-                respond(target, response);
-        });
-    });
-}
-
-void NetCore::dispatch(http::Exchange *exchange)
-{
-    const Request &request = exchange->request();
-    for (const auto &hook : m_d->beforeHooks) {
-        if (auto early = hook(request)) {
-            respond(exchange, std::move(*early));
-            return;
-        }
-    }
-    if (request.method == "OPTIONS" && request.hasHeader("access-control-request-method")) {
-        Response preflight = Response::text(QStringLiteral("OK"));
-        preflight.setHeader("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
-        preflight.setHeader("Access-Control-Max-Age", "600");
-        if (request.hasHeader("access-control-request-headers"))
-            preflight.setHeader("Access-Control-Allow-Headers", request.header("access-control-request-headers"));
-        respond(exchange, preflight);
-        return;
-    }
-    const http::Router::Match match = m_d->router.match(request.method, request.path);
-    if (!match.route) {
-        if (match.allowed.isEmpty()) {
-            respond(exchange, Response::error(404, QStringLiteral("Not Found")));
-            return;
-        }
-        QByteArray allow;
-        for (const QByteArray &m : match.allowed)
-            allow += (allow.isEmpty() ? "" : ", ") + m;
-        if (request.method == "OPTIONS") {
-            Response r(204, {}, {});
-            r.setHeader("Allow", allow + ", OPTIONS");
-            respond(exchange, r);
-            return;
-        }
-        Response r = Response::error(405, QStringLiteral("Method Not Allowed"));
-        r.setHeader("Allow", allow);
-        respond(exchange, r);
-        return;
-    }
-    exchange->setPathParams(match.params);
-    if (match.route->user) {
-        auto handler = match.route->user;
-        Request copy = request;
-        runUser(exchange, [handler, copy] { return handler(copy); });
-        return;
-    }
-    match.route->builtin(exchange);
 }
 
 } // namespace qradio

@@ -237,14 +237,25 @@ describe("DNS-rebinding protection on every MCP route", () => {
     }
   });
 
-  test("local names, IP addresses and local origins are accepted", async () => {
-    for (const host of ["localhost", `localhost:${server.port}`, `127.0.0.1:${server.port}`, `[::1]:${server.port}`, "10.1.2.3"]) {
+  test("loopback names and addresses with their own origin are accepted", async () => {
+    for (const host of [`localhost:${server.port}`, `127.0.0.1:${server.port}`, `[::1]:${server.port}`, `app.localhost:${server.port}`]) {
       const r = await request("POST", "/gradio_api/mcp/", {
-        headers: { ...JSON_HEADERS, Host: host, Origin: `http://localhost:${server.port}` },
+        headers: { ...JSON_HEADERS, Host: host, Origin: `http://${host}` },
         body: { jsonrpc: "2.0", id: 1, method: "ping" },
       });
       assert.equal(r.status, 200, host);
     }
+  });
+
+  test("bound to loopback, a LAN address or another local origin is refused", async () => {
+    const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
+    const lan = await request("POST", "/gradio_api/mcp/", { headers: { ...JSON_HEADERS, Host: "10.1.2.3" }, body: ping });
+    assert.equal(lan.status, 403);
+    const otherPort = await request("POST", "/gradio_api/mcp/", {
+      headers: { ...JSON_HEADERS, Origin: "http://localhost:3000" },
+      body: ping,
+    });
+    assert.equal(otherPort.status, 403);
   });
 });
 
@@ -321,17 +332,19 @@ describe("MCP switched off", () => {
 describe("allowed hosts from the environment", () => {
   let proxied;
   before(async () => {
-    proxied = await startCalculator({ env: { QRADIO_MCP_ALLOWED_HOSTS: "app.example.net, other.example.net" } });
+    proxied = await startCalculator({ env: { QRADIO_ALLOWED_HOSTS: "app.example.net, other.example.net" } });
   });
   after(async () => {
     await proxied?.stop();
   });
 
-  test("a name listed in QRADIO_MCP_ALLOWED_HOSTS is accepted, others still refused", async () => {
+  test("a name listed in QRADIO_ALLOWED_HOSTS is accepted on MCP and Gradio routes, others still refused", async () => {
     const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
     const ok = await request("POST", "/gradio_api/mcp/", { port: proxied.port, headers: { ...JSON_HEADERS, Host: "app.example.net" }, body: ping });
     assert.equal(ok.status, 200);
     const no = await request("POST", "/gradio_api/mcp/", { port: proxied.port, headers: { ...JSON_HEADERS, Host: "evil.example.com" }, body: ping });
     assert.equal(no.status, 403);
+    assert.equal((await request("GET", "/gradio_api/info", { port: proxied.port, headers: { Host: "other.example.net" } })).status, 200);
+    assert.equal((await request("GET", "/gradio_api/info", { port: proxied.port, headers: { Host: "evil.example.com" } })).status, 403);
   });
 });

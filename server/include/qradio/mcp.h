@@ -308,15 +308,6 @@ public:
 
     //! `instructions` of the initialize result: how to use this server, for the model.
     McpRegistry &instructions(const QString &text);
-    //! Host names accepted from this machine besides localhost and IP addresses (DNS-rebinding
-    //! protection), e.g. the public name a reverse proxy on the same machine passes on. "*"
-    //! accepts any. The host of a full-URL root path is accepted too, and so are the names in
-    //! the environment variable QRADIO_MCP_ALLOWED_HOSTS (comma-separated).
-    McpRegistry &allowedHosts(const QStringList &hosts);
-    //! Origins (scheme://host[:port]) accepted besides local ones and the server's own; also
-    //! QRADIO_MCP_ALLOWED_ORIGINS (comma-separated). "*" accepts any.
-    McpRegistry &allowedOrigins(const QStringList &origins);
-
     //! Tells subscribed clients that a resource changed (notifications/resources/updated).
     //! Thread-safe; a no-op when not serving.
     void resourceUpdated(const QString &uri);

@@ -10,6 +10,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QStringList>
 #include <QUrl>
 
 #include <chrono>
@@ -39,10 +40,22 @@ struct ServerOptions
     qint64 maxBodySize = 256LL * 1024 * 1024;
     //! Largest accepted request line + header block (431 beyond).
     qint64 maxHeaderSize = 32 * 1024;
+    //! A request line and headers must arrive within this from their first byte (408 beyond).
+    std::chrono::milliseconds headTimeout{10000};
+    //! A request body gets this long, plus 1 s for every minBodyRate bytes it has delivered
+    //! (408 beyond): a body trickling in slower than the rate is cut off, however steadily.
+    std::chrono::milliseconds bodyTimeout{10000};
+    qint64 minBodyRate = 1024;
     //! Keep-alive connections idle this long are closed.
     std::chrono::milliseconds idleTimeout{15000};
-    //! Open connections accepted at once; further ones are closed at once.
-    int maxConnections = 2000;
+    //! Open connections at once; 0 = 90% of the process's file limit, whose soft value is
+    //! raised to the hard one at listen() (as nginx's worker_rlimit_nofile). At the cap the
+    //! connection idle longest among those without work is closed to make room; only when every
+    //! connection carries work is a newcomer answered 503.
+    int maxConnections = 0;
+    //! A heartbeat stream (GET /gradio_api/heartbeat/<session>) whose session has no events
+    //! pending is ended after this long; the Python client opens it again by itself.
+    std::chrono::milliseconds heartbeatStreamTimeout{60000};
     //! Unsent bytes a streaming client may fall behind by. Event streams hold their frames back
     //! while the client reads slowly (and pause blocking generators); one more than 8x this
     //! behind, or 10 s without reading, is cut off. Other streams are cut off past it.
@@ -51,10 +64,42 @@ struct ServerOptions
     QString rootPath;
     //! Serve MCP at /gradio_api/mcp/ (also `--mcp` and env GRADIO_MCP_SERVER).
     bool mcpServer = false;
+
+    //! Access token (`--token`, env QRADIO_TOKEN). Required to listen on anything but loopback.
+    //! When set, every route but the public ones needs `Authorization: Bearer <token>` (what
+    //! gradio_client's and @gradio/client's `token` send) or the cookie a browser gets by
+    //! opening `/?token=<token>` once.
+    QString token;
+    //! Host names (besides loopback, and the machine's own when bound wider) the app answers
+    //! to; "*" for any (`--allowed-host`, env QRADIO_ALLOWED_HOSTS, comma-separated). Others: 403.
+    QStringList allowedHosts;
+    //! Origins ("http://localhost:5173") whose pages may call the app, besides its own pages;
+    //! "*" for any (`--allow-origin`, env QRADIO_ALLOWED_ORIGINS). Others: 403.
+    QStringList allowedOrigins;
 };
 
 class ServerPrivate;
 class McpRegistry;
+
+//! Options of a user route, returned by Server::route(), get(), post(), ...
+//! \code
+//! app.get("/healthz", [] { return QJsonObject{{"status", "ok"}}; }).publicAccess().nonBlocking();
+//! \endcode
+class RouteBuilder
+{
+public:
+    //! Answered without the access token (e.g. a load balancer's health check).
+    RouteBuilder &publicAccess();
+    //! The handler is quick and never blocks: it runs on the network thread, without the hop
+    //! to the route pool (about half the CPU of a trivial route).
+    RouteBuilder &nonBlocking();
+
+private:
+    friend class Server;
+    RouteBuilder(ServerPrivate *d, qsizetype index) : m_d(d), m_index(index) {}
+    ServerPrivate *m_d;
+    qsizetype m_index;
+};
 
 //! The server. Register endpoints and routes, then listen().
 //! \code
@@ -88,11 +133,11 @@ public:
     using Handler = std::function<Response(const Request &)>;
     //! Adds a route. `pattern` is a path with `<name>` placeholders (one segment each) or a final
     //! `<name...>` (the rest of the path). User routes win over built-in ones on the same path.
-    void route(const QByteArray &method, const QString &pattern, Handler handler);
-    template<typename F> void get(const QString &pattern, F &&f) { route("GET", pattern, toHandler(std::forward<F>(f))); }
-    template<typename F> void post(const QString &pattern, F &&f) { route("POST", pattern, toHandler(std::forward<F>(f))); }
-    template<typename F> void put(const QString &pattern, F &&f) { route("PUT", pattern, toHandler(std::forward<F>(f))); }
-    template<typename F> void del(const QString &pattern, F &&f) { route("DELETE", pattern, toHandler(std::forward<F>(f))); }
+    RouteBuilder route(const QByteArray &method, const QString &pattern, Handler handler);
+    template<typename F> RouteBuilder get(const QString &pattern, F &&f) { return route("GET", pattern, toHandler(std::forward<F>(f))); }
+    template<typename F> RouteBuilder post(const QString &pattern, F &&f) { return route("POST", pattern, toHandler(std::forward<F>(f))); }
+    template<typename F> RouteBuilder put(const QString &pattern, F &&f) { return route("PUT", pattern, toHandler(std::forward<F>(f))); }
+    template<typename F> RouteBuilder del(const QString &pattern, F &&f) { return route("DELETE", pattern, toHandler(std::forward<F>(f))); }
 
     //! Runs before every request; return a Response to answer it without going further.
     void beforeRequest(std::function<std::optional<Response>(const Request &)> hook);
@@ -102,7 +147,8 @@ public:
     void onError(std::function<Response(const Request &, const std::exception &)> hook);
 
     //! Starts serving; blocks until the port is bound. Port 0 picks a free port. After a failure
-    //! (see errorString()) it may be called again, e.g. with the next port.
+    //! (see errorString()) it may be called again, e.g. with the next port. An address other
+    //! than loopback is refused without an access token (ServerOptions::token).
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 7860);
     //! Starts the network thread and the queue without opening any port, for in-process
     //! transports such as MCP over stdio.

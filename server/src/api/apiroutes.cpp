@@ -207,12 +207,12 @@ void installApiRoutes(ServerPrivate &d)
         core()->respond(ex, Response::json(!std::exchange(dp->startupEventsSent, true)));
     });
 
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/v2/<name>"), [core](Exchange *ex) { callNamed(core(), ex); });
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/v2/<name>"), [core](Exchange *ex) { callNamed(core(), ex); }, security::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/call/v2/<name>/<event_id>"), [core](Exchange *ex) { callStream(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/<name>"), [core](Exchange *ex) { callPositional(core(), ex); });
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/<name>"), [core](Exchange *ex) { callPositional(core(), ex); }, security::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/call/<name>/<event_id>"), [core](Exchange *ex) { callStream(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/run/<name>"), [core](Exchange *ex) { run(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/api/<name>"), [core](Exchange *ex) { run(core(), ex); });
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/run/<name>"), [core](Exchange *ex) { run(core(), ex); }, security::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/api/<name>"), [core](Exchange *ex) { run(core(), ex); }, security::JsonBody);
 }
 
 } // namespace qradio::api

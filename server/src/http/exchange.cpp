@@ -34,10 +34,12 @@ QByteArray reasonPhrase(int status)
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
+    case 421: return "Misdirected Request";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
     default: return status < 400 ? "OK" : "Error";
     }
 }
@@ -147,6 +149,13 @@ void Exchange::abort()
 {
     if (m_connection && m_connection->socket())
         m_connection->socket()->abort();
+}
+
+void Exchange::setBackground()
+{
+    m_background = true;
+    if (m_connection)
+        m_connection->m_idleSince.start();
 }
 
 void Exchange::finish()

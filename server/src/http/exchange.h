@@ -39,6 +39,10 @@ public:
     qint64 buffered() const;
     //! Drops the connection (a client too slow to keep up); closed() follows.
     void abort();
+    //! Marks a stream that carries no work (a heartbeat): when connections run short, it may be
+    //! ended to make room for a new client, after every idle keep-alive connection.
+    void setBackground();
+    bool isBackground() const { return m_background; }
 
 Q_SIGNALS:
     //! The client went away before the response finished.
@@ -57,6 +61,7 @@ private:
     int m_httpMinor;
     bool m_keepAlive;
     bool m_chunked = false;
+    bool m_background = false;
     State m_state = State::Waiting;
     QPointer<HttpConnection> m_connection;
 };

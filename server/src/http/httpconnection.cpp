@@ -10,7 +10,7 @@ namespace qradio::http {
 static const char kProperty[] = "_qradio_connection";
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits)
-    : QObject(socket), m_socket(socket), m_limits(limits)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_framer({limits.maxHeaderSize, limits.maxBodySize})
 {
     socket->setProperty(kProperty, QVariant::fromValue<QObject *>(this));
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -18,13 +18,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits)
     // so it sees every byte first.
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::beforeQt);
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
-    m_idle.setSingleShot(true);
-    m_idle.setInterval(limits.idleTimeout);
-    connect(&m_idle, &QTimer::timeout, this, [this] {
-        if (!m_busy && m_exchanges.isEmpty())
-            m_socket->disconnectFromHost();
-    });
-    m_idle.start();
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, &HttpConnection::deadlinePassed);
+    m_idleSince.start();
+    rearm();
 }
 
 HttpConnection *HttpConnection::of(QTcpSocket *socket)
@@ -39,7 +36,7 @@ void HttpConnection::attachAfterQt()
 
 void HttpConnection::beforeQt()
 {
-    if (m_phase == Phase::Rejected) {
+    if (m_rejectStatus) {
         m_socket->readAll(); // discard; Qt's parser must never see it
         return;
     }
@@ -48,7 +45,7 @@ void HttpConnection::beforeQt()
     if (available.size() > m_seen)
         feed(QByteArrayView(available).sliced(m_seen));
     m_seen = available.size();
-    if (m_phase == Phase::Rejected)
+    if (m_rejectStatus)
         m_socket->readAll();
 }
 
@@ -59,123 +56,98 @@ void HttpConnection::afterQt()
 
 void HttpConnection::feed(QByteArrayView bytes)
 {
-    while (!bytes.isEmpty() && m_phase != Phase::Rejected) {
-        if (m_phase == Phase::Body) {
-            const qint64 n = std::min<qint64>(m_bodyLeft, bytes.size());
-            m_bodyLeft -= n;
-            bytes = bytes.sliced(n);
-            if (m_bodyLeft == 0)
-                m_phase = Phase::Head;
-            else
-                m_idle.start(); // a body still arriving is activity
-            continue;
-        }
-        // Like Qt's parser, skip whitespace left over before a request line.
-        if (m_head.isEmpty()) {
-            while (!bytes.isEmpty() && (bytes.front() == '\r' || bytes.front() == '\n' || bytes.front() == ' '
-                                        || bytes.front() == '\t' || bytes.front() == '\v'))
-                bytes = bytes.sliced(1);
-            if (bytes.isEmpty())
-                break;
-        }
-        // Find the end of the header block (CRLFCRLF, LFLF or mixed, as Qt accepts them).
-        const qsizetype searchFrom = std::max<qsizetype>(0, m_head.size() - 3);
-        m_head.append(bytes.data(), bytes.size());
-        qsizetype end = -1;
-        for (qsizetype i = std::max<qsizetype>(searchFrom, 1); i < m_head.size(); ++i) {
-            if (m_head[i] != '\n')
-                continue;
-            if (m_head[i - 1] == '\n') {
-                end = i + 1;
-                break;
-            }
-            if (i >= 2 && m_head[i - 1] == '\r' && m_head[i - 2] == '\n') {
-                end = i + 1;
-                break;
-            }
-        }
-        if (end < 0) {
-            if (m_head.size() > m_limits.maxHeaderSize)
-                reject(431, "Request header fields too large.");
+    const RequestFramer::Phase before = m_framer.phase();
+    if (before == RequestFramer::Phase::Idle)
+        m_phaseStart.start();
+    while (!bytes.isEmpty()) {
+        qsizetype used = 0;
+        const RequestFramer::Event event = m_framer.feed(bytes, &used);
+        bytes = bytes.sliced(used);
+        if (event == RequestFramer::Event::Error) {
+            reject(m_framer.errorStatus(), m_framer.errorMessage());
             return;
         }
-        if (end > m_limits.maxHeaderSize) {
-            reject(431, "Request header fields too large.");
-            return;
+        if (event == RequestFramer::Event::Head) {
+            const RequestHead &head = m_framer.head();
+            if (head.expectContinue && head.minor >= 1 && m_framer.phase() == RequestFramer::Phase::Body)
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            m_heads.enqueue(head);
+            m_phaseStart.start(); // the body's clock
+        } else if (event == RequestFramer::Event::Complete || event == RequestFramer::Event::NeedMore) {
+            if (!bytes.isEmpty())
+                m_phaseStart.start(); // the next pipelined head's clock
         }
-        const qsizetype consumedFromBytes = end - (m_head.size() - bytes.size());
-        m_head.truncate(end);
-        bytes = bytes.sliced(consumedFromBytes);
-        if (!parseHead())
-            return;
-        m_head.clear();
     }
+    rearm();
 }
 
-bool HttpConnection::parseHead()
+void HttpConnection::rearm()
 {
-    const QList<QByteArray> lines = m_head.split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-        reject(400, "Malformed request line.");
-        return false;
+    using namespace std::chrono;
+    if (m_rejectStatus)
+        return; // the rejection closes the connection
+    const RequestFramer::Phase phase = m_framer.phase();
+    milliseconds due{-1};
+    if (phase == RequestFramer::Phase::Head || (phase == RequestFramer::Phase::Idle && !m_heads.isEmpty())) {
+        // A head arriving, or framed but not yet delivered by Qt's parser (should it refuse
+        // what the framer took, the connection must not hang).
+        due = m_limits.headTimeout - milliseconds(m_phaseStart.elapsed());
+    } else if (phase == RequestFramer::Phase::Body) {
+        // Each byte buys 1/minBodyRate s beyond the grace: a body trickling in slower than the
+        // minimum rate runs out of time, however steadily it trickles.
+        const qint64 earned = m_limits.minBodyRate > 0 ? m_framer.bodyReceived() * 1000 / m_limits.minBodyRate : 0;
+        due = m_limits.bodyTimeout + milliseconds(earned) - milliseconds(m_phaseStart.elapsed());
+    } else if (!m_busy && m_exchanges.isEmpty()) {
+        due = m_limits.idleTimeout;
     }
-    Head head;
-    head.method = requestLine[0];
-    head.minor = requestLine[2].endsWith(".0") ? 0 : 1;
-    qint64 contentLength = 0;
-    bool chunked = false;
-    bool expectContinue = false;
-    QByteArray connection;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines[i];
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "content-length") {
-            bool ok = false;
-            contentLength = value.toLongLong(&ok);
-            if (!ok || contentLength < 0) {
-                reject(400, "Invalid Content-Length.");
-                return false;
-            }
-        } else if (name == "transfer-encoding") {
-            chunked = !value.isEmpty() && value.toLower() != "identity";
-        } else if (name == "expect") {
-            expectContinue = value.toLower() == "100-continue";
-        } else if (name == "connection") {
-            connection = value.toLower();
+    if (due < milliseconds(0) && (phase != RequestFramer::Phase::Idle || !m_heads.isEmpty()))
+        due = milliseconds(0);
+    if (due >= milliseconds(0))
+        m_deadline.start(due);
+    else
+        m_deadline.stop(); // a response is in flight: its writer keeps the deadlines
+}
+
+void HttpConnection::deadlinePassed()
+{
+    switch (m_framer.phase()) {
+    case RequestFramer::Phase::Head:
+        reject(408, "Request head not received in time.");
+        return;
+    case RequestFramer::Phase::Body:
+        reject(408, "Request body not received in time: it arrived slower than "
+                        + QByteArray::number(m_limits.minBodyRate) + " bytes per second.");
+        return;
+    case RequestFramer::Phase::Failed:
+        return;
+    case RequestFramer::Phase::Idle:
+        if (!m_heads.isEmpty()) {
+            reject(400, "Malformed request.");
+            return;
         }
+        if (!m_busy && m_exchanges.isEmpty())
+            m_socket->disconnectFromHost();
+        return;
     }
-    if (chunked) {
-        reject(411, "Chunked request bodies are not supported; send a Content-Length.");
-        return false;
-    }
-    if (contentLength > m_limits.maxBodySize) {
-        reject(413, "Request body too large: " + QByteArray::number(contentLength) + " bytes, the limit is "
-                        + QByteArray::number(m_limits.maxBodySize) + ".");
-        return false;
-    }
-    head.keepAlive = head.minor >= 1 ? !connection.contains("close") : connection.contains("keep-alive");
-    if (expectContinue && head.minor >= 1 && contentLength > 0)
-        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-    m_heads.enqueue(head);
-    m_idle.stop();
-    if (contentLength > 0) {
-        m_phase = Phase::Body;
-        m_bodyLeft = contentLength;
-    }
-    return true;
 }
 
 void HttpConnection::reject(int status, const QByteArray &message)
 {
     qCInfo(lcHttp) << "rejecting request from" << m_socket->peerAddress() << status << message;
-    m_phase = Phase::Rejected;
-    const QByteArray body = "{\"detail\":\"" + message + "\"}";
-    m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+    m_rejectStatus = status;
+    m_rejectMessage = message;
+    m_deadline.stop();
+    m_heads.clear();
+    // An earlier response still going out is finished first: the refusal must not land in it.
+    if (!m_busy && m_exchanges.isEmpty())
+        sendRejection();
+}
+
+void HttpConnection::sendRejection()
+{
+    m_busy = true; // nothing more is answered on this connection
+    const QByteArray body = "{\"detail\":\"" + m_rejectMessage + "\"}";
+    m_socket->write("HTTP/1.1 " + QByteArray::number(m_rejectStatus) + ' ' + reasonPhrase(m_rejectStatus)
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
                     + "\r\nConnection: close\r\n\r\n" + body);
     m_socket->flush();
@@ -186,13 +158,15 @@ void HttpConnection::reject(int status, const QByteArray &message)
 
 void HttpConnection::received(Request request)
 {
-    const Head head = m_heads.isEmpty() ? Head{request.method, 1, true} : m_heads.dequeue();
-    if (!head.method.isEmpty())
-        request.method = head.method; // Qt 6.4 reports unknown methods as "Unknown"
+    if (m_rejectStatus)
+        return;
+    const RequestHead head = m_heads.isEmpty() ? RequestHead{request.method} : m_heads.dequeue();
+    request.method = head.method; // Qt 6.4 reports unknown methods as "Unknown"
     auto *exchange = new Exchange(std::move(request), head.minor, head.keepAlive, this);
     m_exchanges.enqueue(exchange);
     if (!m_busy)
         dispatchNext();
+    rearm();
 }
 
 void HttpConnection::dispatchNext()
@@ -201,10 +175,16 @@ void HttpConnection::dispatchNext()
         m_exchanges.dequeue();
     if (m_exchanges.isEmpty()) {
         m_busy = false;
-        armIdle();
+        if (m_rejectStatus) {
+            sendRejection();
+            return;
+        }
+        m_idleSince.start();
+        rearm();
         return;
     }
     m_busy = true;
+    rearm();
     Q_EMIT dispatch(m_exchanges.head());
 }
 
@@ -223,15 +203,29 @@ void HttpConnection::exchangeFinished(Exchange *exchange)
     QMetaObject::invokeMethod(this, &HttpConnection::dispatchNext, Qt::QueuedConnection);
 }
 
-void HttpConnection::armIdle()
+int HttpConnection::evictionRank() const
 {
-    if (m_phase == Phase::Head && m_head.isEmpty())
-        m_idle.start();
+    if (m_rejectStatus || m_framer.phase() != RequestFramer::Phase::Idle || !m_heads.isEmpty())
+        return 0;
+    if (m_exchanges.isEmpty())
+        return m_busy ? 0 : 1;
+    if (m_exchanges.size() == 1 && m_exchanges.head() && m_exchanges.head()->isBackground())
+        return 2;
+    return 0;
+}
+
+void HttpConnection::evict()
+{
+    if (!m_exchanges.isEmpty() && m_exchanges.head())
+        m_exchanges.head()->end();
+    m_busy = true;
+    m_deadline.stop();
+    m_socket->disconnectFromHost();
 }
 
 void HttpConnection::onDisconnected()
 {
-    m_idle.stop();
+    m_deadline.stop();
     const auto exchanges = m_exchanges;
     m_exchanges.clear();
     for (const auto &exchange : exchanges)

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "exchange.h"
+#include "framer.h"
 
+#include <QElapsedTimer>
 #include <QQueue>
 #include <QTimer>
 
@@ -14,18 +16,23 @@ struct Limits
 {
     qint64 maxBodySize;
     qint64 maxHeaderSize;
-    std::chrono::milliseconds idleTimeout;
+    std::chrono::milliseconds headTimeout;  //!< first byte of a head to its end (408)
+    std::chrono::milliseconds bodyTimeout;  //!< grace before minBodyRate applies to a body (408)
+    qint64 minBodyRate;                     //!< bytes per second a body must keep up after the grace
+    std::chrono::milliseconds idleTimeout;  //!< keep-alive with nothing in flight
     qint64 maxStreamBuffer;
 };
 
 //! Per-socket state, on the network thread. It reads the byte stream *before* Qt's request
-//! parser does (Qt 6.4 has no limits, no 100-continue, no idle timeout, ignores
+//! parser does (Qt 6.4 has no limits, no deadlines, no 100-continue, a lenient parser, ignores
 //! `Connection: close` and interleaves pipelined replies), so that it can:
-//!  - answer 431 when the request line and headers pass maxHeaderSize, and 413 from
-//!    Content-Length before a body byte is buffered; reject chunked request bodies (411);
+//!  - frame every request strictly (RequestFramer) and refuse what RFC 9112 does not allow,
+//!    with an answer before the close, and before Qt's parser sees a byte of it;
 //!  - answer `Expect: 100-continue`;
-//!  - close idle keep-alive connections, and connections that asked for close;
-//!  - hand requests to the router one at a time, in order (pipelining).
+//!  - keep one deadline running at every moment: the head, the body's minimum rate, the idle
+//!    keep-alive (streams keep their own write deadlines while a response is in flight);
+//!  - hand requests to the router one at a time, in order (pipelining);
+//!  - tell the listener how cheaply it can be closed when connections run short.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -40,37 +47,42 @@ public:
     QTcpSocket *socket() const { return m_socket; }
     const Limits &limits() const { return m_limits; }
 
+    //! How cheaply this connection can be closed to make room: 0 = it carries work (never),
+    //! 1 = idle keep-alive, 2 = only a background stream (a heartbeat).
+    int evictionRank() const;
+    //! Milliseconds since the connection last started to idle (for the rank above).
+    qint64 idleFor() const { return m_idleSince.elapsed(); }
+    //! Closes the connection to make room for a new one (ends a background stream politely).
+    void evict();
+
 Q_SIGNALS:
     void dispatch(qradio::http::Exchange *exchange);
 
 private:
     friend class Exchange;
-    struct Head
-    {
-        QByteArray method;
-        int minor = 1;
-        bool keepAlive = true;
-    };
     void beforeQt();
     void afterQt();
     void feed(QByteArrayView bytes);
-    bool parseHead();
     void reject(int status, const QByteArray &message);
+    void sendRejection();
     void exchangeFinished(Exchange *exchange);
     void dispatchNext();
-    void armIdle();
+    void rearm();
+    void deadlinePassed();
     void onDisconnected();
 
     QTcpSocket *m_socket;
     Limits m_limits;
-    enum class Phase { Head, Body, Rejected } m_phase = Phase::Head;
-    QByteArray m_head;
-    qint64 m_bodyLeft = 0;
+    RequestFramer m_framer;
     qint64 m_seen = 0; //!< bytes at the front of the socket buffer already fed
-    QQueue<Head> m_heads;
+    QQueue<RequestHead> m_heads; //!< framed, not yet delivered by Qt's parser
     QQueue<QPointer<Exchange>> m_exchanges;
     bool m_busy = false;
-    QTimer m_idle;
+    int m_rejectStatus = 0; //!< set once the stream is refused: nothing more is read or answered
+    QByteArray m_rejectMessage;
+    QTimer m_deadline;
+    QElapsedTimer m_phaseStart; //!< when the current head or body began
+    QElapsedTimer m_idleSince;
 };
 
 } // namespace qradio::http

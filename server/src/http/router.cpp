@@ -27,17 +27,20 @@ Route Router::make(const QByteArray &method, const QString &pattern)
     return route;
 }
 
-void Router::addUser(const QByteArray &method, const QString &pattern, std::function<Response(const Request &)> handler)
+qsizetype Router::addUser(const QByteArray &method, const QString &pattern, std::function<Response(const Request &)> handler)
 {
     Route route = make(method, pattern);
     route.user = std::move(handler);
     m_user.append(std::move(route));
+    return m_user.size() - 1;
 }
 
-void Router::addBuiltin(const QByteArray &method, const QString &pattern, std::function<void(Exchange *)> handler)
+void Router::addBuiltin(const QByteArray &method, const QString &pattern, std::function<void(Exchange *)> handler,
+                        int flags)
 {
     Route route = make(method, pattern);
     route.builtin = std::move(handler);
+    route.flags = flags;
     m_builtin.append(std::move(route));
 }
 

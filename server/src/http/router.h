@@ -22,6 +22,8 @@ struct Route
     QString pattern;
     std::function<void(Exchange *)> builtin;
     std::function<Response(const Request &)> user;
+    int flags = 0;          //!< security::RouteFlag
+    bool inlined = false;   //!< a user route answered on the network thread
 
     struct Segment
     {
@@ -45,8 +47,12 @@ public:
     };
 
     //! User routes are always tried before built-in ones.
-    void addUser(const QByteArray &method, const QString &pattern, std::function<Response(const Request &)> handler);
-    void addBuiltin(const QByteArray &method, const QString &pattern, std::function<void(Exchange *)> handler);
+    //! Returns the index of the route, for userRoute().
+    qsizetype addUser(const QByteArray &method, const QString &pattern, std::function<Response(const Request &)> handler);
+    Route &userRoute(qsizetype index) { return m_user[index]; }
+    //! `flags` are security::RouteFlag values.
+    void addBuiltin(const QByteArray &method, const QString &pattern, std::function<void(Exchange *)> handler,
+                    int flags = 0);
     //! HEAD matches GET routes.
     Match match(const QByteArray &method, const QString &path) const;
     void clearBuiltins() { m_builtin.clear(); }

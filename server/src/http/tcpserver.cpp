@@ -18,19 +18,46 @@ void TcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
-    if (m_open >= m_maxConnections) {
-        qCWarning(lcHttp) << "connection limit reached:" << m_maxConnections << "; refusing" << socket->peerAddress();
-        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    if (m_connections.size() >= m_maxConnections && !makeRoom()) {
+        qCWarning(lcHttp) << "connection limit reached:" << m_maxConnections
+                          << "connections all carry work; refusing" << socket->peerAddress();
+        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 47\r\n"
+                      "Connection: close\r\nRetry-After: 1\r\n\r\n{\"detail\":\"Too many connections; retry later.\"}");
         socket->disconnectFromHost();
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         return;
     }
-    ++m_open;
-    connect(socket, &QObject::destroyed, this, [this] { --m_open; });
     auto *connection = new HttpConnection(socket, m_limits);
+    m_connections.insert(connection);
+    connect(connection, &QObject::destroyed, this, [this, connection] { m_connections.remove(connection); });
     addPendingConnection(socket); // QAbstractHttpServer connects its reader here, synchronously
     connection->attachAfterQt();
     Q_EMIT connectionReady(connection);
+}
+
+bool TcpServer::makeRoom()
+{
+    // A linear scan, only at the cap: cheaper than keeping an ordered index on every request.
+    HttpConnection *victim = nullptr;
+    int victimRank = 0;
+    qint64 victimIdle = -1;
+    for (HttpConnection *connection : std::as_const(m_connections)) {
+        const int rank = connection->evictionRank();
+        if (rank == 0 || (victimRank != 0 && rank > victimRank))
+            continue;
+        const qint64 idle = connection->idleFor();
+        if (rank < victimRank || victimRank == 0 || idle > victimIdle) {
+            victim = connection;
+            victimRank = rank;
+            victimIdle = idle;
+        }
+    }
+    if (!victim)
+        return false;
+    qCDebug(lcHttp) << "connection limit reached: closing a connection idle for" << victimIdle << "ms";
+    m_connections.remove(victim); // its socket closes now; it no longer counts
+    victim->evict();
+    return true;
 }
 
 void TcpServer::closeAll()

@@ -106,18 +106,6 @@ McpRegistry &McpRegistry::instructions(const QString &text)
     return *this;
 }
 
-McpRegistry &McpRegistry::allowedHosts(const QStringList &hosts)
-{
-    d->allowedHosts = hosts;
-    return *this;
-}
-
-McpRegistry &McpRegistry::allowedOrigins(const QStringList &origins)
-{
-    d->allowedOrigins = origins;
-    return *this;
-}
-
 void McpRegistry::resourceUpdated(const QString &uri)
 {
     std::shared_ptr<mcp::Service> service;

@@ -56,8 +56,6 @@ public:
     QHash<const EndpointSpec *, std::shared_ptr<McpResourceMeta>> resources;
     QHash<const EndpointSpec *, std::shared_ptr<McpPromptMeta>> prompts;
     QString instructions;
-    QStringList allowedHosts;
-    QStringList allowedOrigins;
 
     //! The running service (set at listen); guarded for resourceUpdated() from any thread.
     QMutex serviceMutex;

@@ -2,7 +2,6 @@
 // The HTTP transports under /gradio_api/mcp: streamable HTTP (POST/GET/DELETE on the endpoint),
 // the legacy HTTP+SSE pair, the schema, the browser page; and installRoutes(), which builds
 // the service at listen().
-#include "guard.h"
 #include "landing.h"
 #include "service.h"
 
@@ -26,7 +25,6 @@ struct Routes
 {
     ServerPrivate *d;
     std::shared_ptr<Service> service;
-    Guard guard;
     NetCore *core() const { return d->core; }
 };
 using Ctx = std::shared_ptr<const Routes>;
@@ -50,16 +48,10 @@ bool versionAccepted(const Ctx &c, Exchange *ex)
     return true;
 }
 
-//! Guard, then (unless told not to) the protocol version. False when already answered.
+//! The protocol version, unless told not to. False when already answered. (Host, Origin, token
+//! and the JSON content type were checked by the front's guard, as for every route.)
 bool admit(const Ctx &c, Exchange *ex, bool checkVersion = true)
 {
-    const Request &r = ex->request();
-    const QString why = c->guard.check(r);
-    if (!why.isEmpty()) {
-        qCWarning(lcMcp) << "refused" << r.method << r.path << "from" << r.peer.toString() << ':' << why;
-        c->core()->respond(ex, rpcError(403, code::ConnectionClosed, QStringLiteral("Forbidden: ") + why));
-        return false;
-    }
     return !checkVersion || versionAccepted(c, ex);
 }
 
@@ -125,11 +117,6 @@ void streamablePost(const Ctx &c, Exchange *ex)
     const Request &r = ex->request();
     if (!admit(c, ex, false))
         return;
-    if (!r.header("content-type").toLower().startsWith("application/json")) {
-        c->core()->respond(ex, rpcError(415, code::InvalidRequest,
-                                        QStringLiteral("Unsupported Media Type: Content-Type must be application/json")));
-        return;
-    }
     const Message m = parse(c, ex);
     if (m.kind == Message::Invalid)
         return;
@@ -260,10 +247,6 @@ void ssePost(const Ctx &c, Exchange *ex)
         c->core()->respond(ex, Response::text(QStringLiteral("Could not find session"), 404));
         return;
     }
-    if (!r.header("content-type").toLower().startsWith("application/json")) {
-        c->core()->respond(ex, Response::text(QStringLiteral("Invalid Content-Type header"), 400));
-        return;
-    }
     const ParsedJson json = ParsedJson::parse(r.body);
     const Message m = json.kind == ParsedJson::Object ? Message::classify(json.object) : Message();
     if (m.kind == Message::Invalid) {
@@ -331,24 +314,15 @@ void installRoutes(ServerPrivate &d)
     if (!d.options.mcpServer)
         return; // stdio can still use the service; HTTP has no MCP routes at all
 
-    // Deployments can widen the guard without code: QRADIO_MCP_ALLOWED_HOSTS / _ORIGINS, comma-separated.
-    auto listFromEnv = [](const char *name) {
-        QStringList out;
-        for (const QString &item : qEnvironmentVariable(name).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            out.append(item.trimmed());
-        return out;
-    };
-    const Guard guard(registry->allowedHosts + listFromEnv("QRADIO_MCP_ALLOWED_HOSTS"),
-                      registry->allowedOrigins + listFromEnv("QRADIO_MCP_ALLOWED_ORIGINS"), d.options.rootPath);
-    auto c = std::make_shared<const Routes>(Routes{&d, service, guard});
+    auto c = std::make_shared<const Routes>(Routes{&d, service});
     auto &r = d.router;
     for (const QString &path : {kBase, kBase + QStringLiteral("/http")}) {
-        r.addBuiltin("POST", path, [c](Exchange *ex) { streamablePost(c, ex); });
+        r.addBuiltin("POST", path, [c](Exchange *ex) { streamablePost(c, ex); }, security::JsonBody);
         r.addBuiltin("GET", path, [c](Exchange *ex) { streamableGet(c, ex); });
         r.addBuiltin("DELETE", path, [c](Exchange *ex) { streamableDelete(c, ex); });
     }
     r.addBuiltin("GET", kBase + QStringLiteral("/sse"), [c](Exchange *ex) { sseGet(c, ex); });
-    r.addBuiltin("POST", kBase + QStringLiteral("/messages"), [c](Exchange *ex) { ssePost(c, ex); });
+    r.addBuiltin("POST", kBase + QStringLiteral("/messages"), [c](Exchange *ex) { ssePost(c, ex); }, security::JsonBody);
     r.addBuiltin("GET", kBase + QStringLiteral("/schema"), [c](Exchange *ex) { schema(c, ex); });
     for (const char *method : {"GET", "POST", "PUT", "PATCH", "DELETE"})
         r.addBuiltin(method, kBase + QStringLiteral("/<rest...>"), [c](Exchange *ex) { elsewhere(c, ex); });

@@ -8,8 +8,6 @@ set(_qradio_mcp_sources
   src/mcp/catalog.h
   src/mcp/clientapi.cpp
   src/mcp/content.cpp
-  src/mcp/guard.cpp
-  src/mcp/guard.h
   src/mcp/landing.cpp
   src/mcp/landing.h
   src/mcp/protocol.cpp

@@ -576,6 +576,12 @@ bool Queue::hasSession(const QString &sessionHash) const
     return m_sessions.contains(sessionHash);
 }
 
+bool Queue::hasPendingEvents(const QString &sessionHash) const
+{
+    const Session *session = m_sessions.value(sessionHash);
+    return session && session->hasPending();
+}
+
 bool Queue::openStream(const QString &sessionHash, http::Exchange *exchange)
 {
     Session *session = m_sessions.value(sessionHash);

@@ -63,6 +63,8 @@ public:
     //! Streams a session's frames on `exchange`. False if the session is unknown.
     bool openStream(const QString &sessionHash, http::Exchange *exchange);
     bool hasSession(const QString &sessionHash) const;
+    //! The session has events waiting or running.
+    bool hasPendingEvents(const QString &sessionHash) const;
     //! The session an event belongs to (empty if unknown).
     QString sessionOf(const QString &eventId) const;
     //! Cancels an event: a waiting one leaves the queue at once, a running one is told to stop.

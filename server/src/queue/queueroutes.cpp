@@ -97,10 +97,10 @@ void installQueueRoutes(ServerPrivate &d)
     auto &r = d.router;
     ServerPrivate *dp = &d;
     auto core = [dp] { return dp->core; };
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [core](Exchange *ex) { join(core(), ex); });
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [core](Exchange *ex) { join(core(), ex); }, security::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/data"), [core](Exchange *ex) { data(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/cancel"), [core](Exchange *ex) { cancel(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/reset"), [core](Exchange *ex) { reset(core(), ex); });
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/cancel"), [core](Exchange *ex) { cancel(core(), ex); }, security::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/reset"), [core](Exchange *ex) { reset(core(), ex); }, security::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/status"), [core](Exchange *ex) {
         const QByteArray body = json::ObjectWriter()
                                     .add("msg", QStringLiteral("estimation"))
@@ -112,11 +112,7 @@ void installQueueRoutes(ServerPrivate &d)
         core()->respond(ex, Response(200, body, "application/json"));
     });
     r.addBuiltin("GET", QStringLiteral("/gradio_api/heartbeat/<session_hash>"), [core](Exchange *ex) {
-        // Held open with `data: ALIVE` frames, first at once (the Python client reads it with a
-        // 20 s timeout); it ends only at shutdown.
-        core()->beginStream(ex, Session::streamHead());
-        ex->write("data: ALIVE\n\n");
-        core()->addHeartbeat(ex);
+        core()->holdHeartbeat(ex, ex->request().param(QStringLiteral("session_hash")));
     });
 }
 

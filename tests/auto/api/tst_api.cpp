@@ -240,7 +240,7 @@ private slots:
         QCOMPARE(json(r).value("id").toString(), QStringLiteral("42"));
         QCOMPARE(json(r).value("q").toString(), QStringLiteral("a b!")); // '+' is a space in a query (read FullyDecoded)
         QCOMPARE(r.header("x-served-by"), QByteArray("qradio-test"));
-        r = rawRequest(port, "PUT /files/a/b/c.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
+        r = rawRequest(port, "PUT /files/a/b/c.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\nhi");
         QCOMPARE(r.body, QByteArray("a/b/c.txt:hi"));
         // A user route wins over the built-in one on the same path.
         QCOMPARE(json(rawRequest(port, get("/gradio_api/app_id"))).value("mine").toBool(), true);
@@ -253,7 +253,7 @@ private slots:
         QCOMPARE(rawRequest(port, get("/private/data", "X-API-Key: sesame\r\n")).status, 200);
         QCOMPARE(rawRequest(port, get("/config")).header("x-served-by"), QByteArray("qradio-test"));
         // The error hook turns a throwing route into its response.
-        r = rawRequest(port, "DELETE /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+        r = rawRequest(port, "DELETE /boom HTTP/1.1\r\nHost: localhost\r\n\r\n");
         QCOMPARE(r.status, 500);
         QCOMPARE(json(r).value("detail").toString(), QStringLiteral("handled: route failed"));
     }
@@ -318,7 +318,7 @@ private slots:
         for (int i = 1; i <= 5; ++i) {
             const QByteArray body = "{\"data\":[\"x\",1],\"fn_index\":0,\"session_hash\":\"s" + QByteArray::number(i) + "\"}";
             const RawResponse r = rawRequest(small.port(), "POST /gradio_api/queue/join HTTP/1.1\r\n" + hostLine
-                                                 + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                                                 + "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
             QCOMPARE(r.status, 200);
         }
         auto streamOf = [&](const QByteArray &session) {

@@ -167,6 +167,7 @@ private Q_SLOTS:
     void busyRequestedPortIsAnError_data();
     void busyRequestedPortIsAnError();
     void allInterfacesPrintsAsGiven();
+    void publicAddressNeedsAToken();
     void mcpFlags_data();
     void mcpFlags();
     void mcpStdio();
@@ -344,12 +345,34 @@ void TestLaunch::busyRequestedPortIsAnError()
 
 void TestLaunch::allInterfacesPrintsAsGiven()
 {
-    Child child({u"--headless"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s}, headlessEnv());
+    Child child({u"--headless"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s, u"--token"_s, u"t0ken"_s}, headlessEnv());
     const auto m = child.waitForLine(uR"(^Running on local URL: http://0\.0\.0\.0:(\d+)$)"_s);
     QVERIFY2(m.hasMatch(), qPrintable(child.out() + child.err()));
-    QVERIFY(httpGet(quint16(m.captured(1).toUInt()), u"/"_s).contains("Fixture"));
+    const quint16 port = quint16(m.captured(1).toUInt());
+    QVERIFY(child.waitForLine(uR"(^Access token required\. Open in a browser: http://0\.0\.0\.0:\d+/\?token=t0ken$)"_s).hasMatch());
+    QVERIFY(httpGet(port, u"/?token=t0ken"_s).contains("Fixture"));
     child.signal(SIGTERM);
     QCOMPARE(child.waitForExit(), 0);
+}
+
+void TestLaunch::publicAddressNeedsAToken()
+{
+    Child child({u"--headless"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s}, headlessEnv());
+    QCOMPARE(child.waitForExit(), 2);
+    QVERIFY2(child.err().contains(u"without an access token"_s) && child.err().contains(u"--token"_s)
+                 && child.err().contains(u"QRADIO_TOKEN"_s),
+             qPrintable(child.err()));
+    QVERIFY(!child.out().contains(u"Running on"_s));
+    // The environment variable serves as well as the option.
+    QProcessEnvironment env = headlessEnv();
+    env.insert(u"QRADIO_TOKEN"_s, u"from-env"_s);
+    Child withEnv({u"--headless"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s}, env);
+    const auto m = withEnv.waitForLine(uR"(^Running on local URL: http://0\.0\.0\.0:(\d+)$)"_s);
+    QVERIFY2(m.hasMatch(), qPrintable(withEnv.out() + withEnv.err()));
+    QVERIFY(httpGet(quint16(m.captured(1).toUInt()), u"/"_s).isEmpty()); // 401 without the token
+    QVERIFY(httpGet(quint16(m.captured(1).toUInt()), u"/?token=from-env"_s).contains("Fixture"));
+    withEnv.signal(SIGTERM);
+    QCOMPARE(withEnv.waitForExit(), 0);
 }
 
 void TestLaunch::mcpFlags_data()

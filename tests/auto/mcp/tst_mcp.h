@@ -68,8 +68,6 @@ private slots:
     // ---- internals --------------------------------------------------------------------------
 
     void uriTemplates();
-    void guard_data();
-    void guard();
     void classifiesMessages();
     void negotiatesVersions();
 };

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+#include "netcore.h"
+
+#include "http/httpserver.h"
+#include "http/tcpserver.h"
+#include "queue/queue.h"
+#include "queue/session.h"
+#include "server_p.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+namespace qradio {
+
+//! Raises the soft limit on open files to the hard one (as nginx's worker_rlimit_nofile) and
+//! returns the connection cap that leaves a tenth of it for files, pipes and the GUI.
+static int connectionCapFromFileLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        if (limit.rlim_cur < limit.rlim_max) {
+            rlimit raised = limit;
+            raised.rlim_cur = limit.rlim_max;
+            if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+                limit = raised;
+        }
+        const rlim_t files = limit.rlim_cur == RLIM_INFINITY ? rlim_t(1) << 20 : limit.rlim_cur;
+        return int(std::clamp<rlim_t>(files / 10 * 9, 64, 1 << 20));
+    }
+#endif
+    return 2000;
+}
+
+NetCore::NetCore(ServerPrivate *d) : m_d(d), m_heartbeatTimer(this)
+{
+    m_routePool.setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
+    m_routePool.setObjectName(QStringLiteral("qradio-routes"));
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &NetCore::beat);
+}
+
+NetCore::~NetCore() = default;
+
+bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort)
+{
+    m_mailbox = std::make_shared<queue::Mailbox>(this);
+    m_queue = new queue::Queue(m_d->options, this);
+    m_queue->setEndpoints(m_d->frozen);
+    const ServerOptions &o = m_d->options;
+    m_heartbeatTimer.start(o.heartbeatInterval);
+    if (!address)
+        return true; // no port: in-process transports only
+    const int cap = o.maxConnections > 0 ? o.maxConnections : connectionCapFromFileLimit();
+    m_http = new http::HttpServer(this);
+    m_tcp = new http::TcpServer({o.maxBodySize, o.maxHeaderSize, o.headTimeout, o.bodyTimeout, o.minBodyRate,
+                                 o.idleTimeout, o.maxStreamBuffer},
+                                cap);
+    if (!m_tcp->listen(*address, port)) {
+        *error = m_tcp->errorString();
+        delete m_tcp;
+        m_tcp = nullptr;
+        return false;
+    }
+    connect(m_tcp, &http::TcpServer::connectionReady, this, [this](http::HttpConnection *connection) {
+        connect(connection, &http::HttpConnection::dispatch, this, &NetCore::dispatch);
+    });
+    m_http->bind(m_tcp);
+    *boundPort = m_tcp->serverPort();
+    m_guard = std::make_unique<security::Guard>(
+        security::Guard::Settings{*address, *boundPort, o.allowedHosts, o.allowedOrigins, o.rootPath, o.token});
+    qCDebug(lcHttp) << "listening on" << address->toString() << *boundPort << "with at most" << cap << "connections";
+    return true;
+}
+
+void NetCore::shutdown()
+{
+    if (m_tcp)
+        m_tcp->close(); // stop accepting first
+    if (m_mailbox)
+        m_mailbox->close();
+    if (m_queue)
+        m_queue->shutdown();
+    for (const Heartbeat &h : std::as_const(m_heartbeats))
+        if (h.exchange)
+            h.exchange->end();
+    m_heartbeats.clear();
+    m_routePool.waitForDone(3000);
+    if (m_tcp)
+        m_tcp->closeAll();
+}
+
+void NetCore::holdHeartbeat(http::Exchange *exchange, const QString &session)
+{
+    // First frame at once: the Python client reads it with a 20 s timeout.
+    beginStream(exchange, queue::Session::streamHead());
+    exchange->write("data: ALIVE\n\n");
+    exchange->setBackground();
+    Heartbeat h{exchange, session, {}};
+    h.open.start();
+    m_heartbeats.append(h);
+}
+
+void NetCore::beat()
+{
+    const qint64 limit = m_d->options.heartbeatStreamTimeout.count();
+    m_heartbeats.removeIf([this, limit](const Heartbeat &h) {
+        if (!h.exchange || !h.exchange->isOpen())
+            return true;
+        if (h.open.elapsed() >= limit && !m_queue->hasPendingEvents(h.session)) {
+            h.exchange->end();
+            return true;
+        }
+        h.exchange->write("data: ALIVE\n\n");
+        return false;
+    });
+}
+
+void NetCore::applyCors(const Request &request, Response &response) const
+{
+    // Only an allowed origin is ever named, and only then with credentials (gradio#13594).
+    if (!m_guard || !m_guard->corsAllowed(request))
+        return;
+    response.setHeader("Access-Control-Allow-Origin", request.header("origin"));
+    response.setHeader("Access-Control-Allow-Credentials", "true");
+    response.addHeader("Vary", "Origin");
+}
+
+void NetCore::respond(http::Exchange *exchange, Response response)
+{
+    applyCors(exchange->request(), response);
+    for (const auto &hook : m_d->afterHooks)
+        hook(exchange->request(), response);
+    exchange->send(std::move(response));
+}
+
+void NetCore::beginStream(http::Exchange *exchange, Response head)
+{
+    applyCors(exchange->request(), head);
+    for (const auto &hook : m_d->afterHooks)
+        hook(exchange->request(), head);
+    exchange->beginStream(std::move(head));
+}
+
+bool NetCore::jsonBody(http::Exchange *exchange, QJsonObject *out)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(exchange->request().body, &error);
+    if (error.error == QJsonParseError::NoError && doc.isObject()) {
+        *out = doc.object();
+        return true;
+    }
+    const QString msg = error.error != QJsonParseError::NoError
+        ? QStringLiteral("JSON decode error: %1 at offset %2").arg(error.errorString()).arg(error.offset)
+        : QStringLiteral("Input should be a JSON object");
+    const QJsonObject item{{QStringLiteral("type"), error.error != QJsonParseError::NoError ? QStringLiteral("json_invalid")
+                                                                                          : QStringLiteral("model_attributes_type")},
+                           {QStringLiteral("loc"), QJsonArray{QStringLiteral("body"), int(error.offset)}},
+                           {QStringLiteral("msg"), msg},
+                           {QStringLiteral("input"), QJsonObject()}};
+    respond(exchange, Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422));
+    return false;
+}
+
+Response NetCore::runHandler(const std::function<Response()> &work, const Request &request) const
+{
+    try {
+        return work();
+    } catch (const std::exception &e) {
+        qCWarning(lcHttp) << "route" << request.path << "raised:" << e.what();
+        try {
+            if (m_d->errorHook)
+                return m_d->errorHook(request, e);
+        } catch (...) {
+        }
+    } catch (...) {
+    }
+    return Response::error(500, QStringLiteral("Internal Server Error"));
+}
+
+void NetCore::runUser(http::Exchange *exchange, std::function<Response()> work)
+{
+    QPointer<http::Exchange> target(exchange);
+    std::shared_ptr<queue::Mailbox> mailbox = m_mailbox;
+    m_routePool.start([this, target, mailbox, request = exchange->request(), work = std::move(work)] {
+        Response response = runHandler(work, request);
+        mailbox->post([this, target, response] {
+            if (target)
+                respond(target, response);
+        });
+    });
+}
+
+void NetCore::dispatch(http::Exchange *exchange)
+{
+    const Request &request = exchange->request();
+    const http::Router::Match match = m_d->router.match(request.method, request.path);
+    // A CORS preflight never carries credentials: it passes the token check, not the others.
+    const bool preflight = request.method == "OPTIONS" && request.hasHeader("access-control-request-method");
+    const int flags = (match.route ? match.route->flags : 0) | (preflight ? security::Public : 0);
+    if (auto refusal = m_guard->check(request, flags)) {
+        respond(exchange, std::move(*refusal));
+        return;
+    }
+    for (const auto &hook : m_d->beforeHooks) {
+        if (auto early = hook(request)) {
+            respond(exchange, std::move(*early));
+            return;
+        }
+    }
+    if (preflight) {
+        Response r = Response::text(QStringLiteral("OK"));
+        r.setHeader("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+        r.setHeader("Access-Control-Max-Age", "600");
+        if (request.hasHeader("access-control-request-headers"))
+            r.setHeader("Access-Control-Allow-Headers", request.header("access-control-request-headers"));
+        respond(exchange, r);
+        return;
+    }
+    if (!match.route) {
+        if (match.allowed.isEmpty()) {
+            respond(exchange, Response::error(404, QStringLiteral("Not Found")));
+            return;
+        }
+        QByteArray allow;
+        for (const QByteArray &m : match.allowed)
+            allow += (allow.isEmpty() ? "" : ", ") + m;
+        if (request.method == "OPTIONS") {
+            Response r(204, {}, {});
+            r.setHeader("Allow", allow + ", OPTIONS");
+            respond(exchange, r);
+            return;
+        }
+        Response r = Response::error(405, QStringLiteral("Method Not Allowed"));
+        r.setHeader("Allow", allow);
+        respond(exchange, r);
+        return;
+    }
+    exchange->setPathParams(match.params);
+    if (match.route->user) {
+        auto handler = match.route->user;
+        if (match.route->inlined) {
+            respond(exchange, runHandler([&] { return handler(exchange->request()); }, exchange->request()));
+            return;
+        }
+        Request copy = exchange->request();
+        runUser(exchange, [handler, copy] { return handler(copy); });
+        return;
+    }
+    match.route->builtin(exchange);
+}
+
+} // namespace qradio

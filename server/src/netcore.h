@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "http/exchange.h"
+#include "security/guard.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace qradio {
+
+namespace http {
+class HttpServer;
+class TcpServer;
+} // namespace http
+namespace queue {
+class Queue;
+class Mailbox;
+} // namespace queue
+
+class ServerPrivate;
+
+//! Everything that lives on the network thread: the listener, the parser, the queue, and the
+//! dispatch of each request through the guard, hooks, CORS and the router.
+class NetCore : public QObject
+{
+    Q_OBJECT
+public:
+    explicit NetCore(ServerPrivate *d);
+    ~NetCore() override;
+
+    //! Without an address, starts everything but the listener.
+    bool listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort);
+    void shutdown();
+
+    //! Answers with a complete response, after CORS and the after-request hooks.
+    void respond(http::Exchange *exchange, Response response);
+    //! Starts a streamed response (CORS and hooks applied to its head).
+    void beginStream(http::Exchange *exchange, Response head);
+    //! Parses a JSON object body, or answers 422 the way FastAPI does and returns false.
+    bool jsonBody(http::Exchange *exchange, QJsonObject *out);
+    //! Runs `work` on the route pool; `done` gets its result back on the network thread if
+    //! the exchange is still open.
+    void runUser(http::Exchange *exchange, std::function<Response()> work);
+
+    queue::Queue *queue() const { return m_queue; }
+    ServerPrivate *d() const { return m_d; }
+    //! Holds a heartbeat stream (GET /gradio_api/heartbeat/<session>) open with `ALIVE` frames;
+    //! ended at shutdown, or once it has been open heartbeatStreamTimeout while its session has
+    //! no events pending. It yields to new connections at the connection cap.
+    void holdHeartbeat(http::Exchange *exchange, const QString &session);
+
+private:
+    struct Heartbeat
+    {
+        QPointer<http::Exchange> exchange;
+        QString session;
+        QElapsedTimer open;
+    };
+    void dispatch(http::Exchange *exchange);
+    void beat();
+    void applyCors(const Request &request, Response &response) const;
+    Response runHandler(const std::function<Response()> &work, const Request &request) const;
+
+    ServerPrivate *m_d;
+    std::unique_ptr<security::Guard> m_guard;
+    http::HttpServer *m_http = nullptr;
+    http::TcpServer *m_tcp = nullptr;
+    queue::Queue *m_queue = nullptr;
+    QThreadPool m_routePool;
+    std::shared_ptr<queue::Mailbox> m_mailbox;
+    QList<Heartbeat> m_heartbeats;
+    QTimer m_heartbeatTimer;
+};
+
+} // namespace qradio

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <qradio/http.h>
+
+#include <QHostAddress>
+#include <QSet>
+#include <QStringList>
+
+#include <optional>
+
+namespace qradio::security {
+
+//! What a route is, for the guard. Set when the route is registered.
+enum RouteFlag {
+    JsonBody = 0x1, //!< reads a JSON body: only `application/json` is accepted (415)
+    Public = 0x2,   //!< answered without the access token
+};
+
+//! The one check every request passes before it reaches a route (built-in, user or MCP), in
+//! this order:
+//!  1. Host must name this app (DNS rebinding): loopback names and addresses; when bound to
+//!     more than loopback, also the machine's own addresses and names; always the hosts in
+//!     allowedHosts and the host of a full-URL root_path. Else 403.
+//!  2. A foreign Origin (any but the request's own, allowedOrigins and root_path's; `null`
+//!     included) is refused with 403 on every request (CSRF). Requests without Origin (curl,
+//!     the Python and Node clients) pass; same-origin pages pass.
+//!  3. With an access token, every non-public route needs `Authorization: Bearer <token>` or
+//!     the cookie a browser gets by opening any page with `?token=<token>` once (401).
+//!  4. JSON routes take only `application/json` bodies (415): a page cannot post JSON as
+//!     text/plain without a preflight (the class of FastAPI's CVE-2021-32677).
+class Guard
+{
+public:
+    struct Settings
+    {
+        QHostAddress bound;          //!< the listening address
+        quint16 port = 0;
+        QStringList allowedHosts;    //!< "*" allows any
+        QStringList allowedOrigins;  //!< "scheme://host[:port]"; "*" allows any
+        QString rootPath;            //!< a full URL adds its host and origin
+        QString token;               //!< empty: no token required
+    };
+    explicit Guard(const Settings &settings);
+
+    //! A refusal to send instead of routing, or nothing when the request may proceed.
+    std::optional<Response> check(const Request &request, int routeFlags) const;
+    //! Whether CORS may name this request's Origin (present and allowed).
+    bool corsAllowed(const Request &request) const;
+    bool requiresToken() const { return !m_token.isEmpty(); }
+
+private:
+    bool hostAllowed(const QString &host) const;
+    bool hostHeaderAllowed(const Request &request) const;
+    bool originAllowed(const Request &request) const;
+    bool tokenPresented(const Request &request) const;
+    std::optional<Response> tokenLogin(const Request &request) const;
+
+    QSet<QString> m_hosts; //!< lower case, without brackets
+    bool m_anyHost = false;
+    QSet<QString> m_origins; //!< "scheme://host:port", lower case, explicit port
+    bool m_anyOrigin = false;
+    QByteArray m_token;
+    QByteArray m_cookieName;
+};
+
+//! Equal contents, in time that does not depend on where they differ.
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
+
+} // namespace qradio::security
