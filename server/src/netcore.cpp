@@ -74,7 +74,6 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
     *boundPort = m_tcp->serverPort();
     m_guard = std::make_unique<security::Guard>(
         security::Guard::Settings{*address, *boundPort, o.allowedHosts, o.allowedOrigins, o.rootPath, o.token});
-    qCDebug(lcHttp) << "listening on" << address->toString() << *boundPort << "with at most" << cap << "connections";
     return true;
 }
 

@@ -5,7 +5,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcHttp, "qradio.http")
+Q_LOGGING_CATEGORY(lcHttp, "qradio.http", QtInfoMsg)
 
 namespace qradio::http {
 

@@ -133,7 +133,7 @@ void HttpConnection::deadlinePassed()
 
 void HttpConnection::reject(int status, const QByteArray &message)
 {
-    qCInfo(lcHttp) << "rejecting request from" << m_socket->peerAddress() << status << message;
+    qCDebug(lcHttp) << "rejecting request from" << m_socket->peerAddress() << status << message;
     m_rejectStatus = status;
     m_rejectMessage = message;
     m_deadline.stop();
