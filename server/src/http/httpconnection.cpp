@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "httpconnection.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
@@ -73,9 +75,8 @@ void HttpConnection::feed(QByteArrayView bytes)
                 m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
             m_heads.enqueue(head);
             m_phaseStart.start(); // the body's clock
-        } else if (event == RequestFramer::Event::Complete || event == RequestFramer::Event::NeedMore) {
-            if (!bytes.isEmpty())
-                m_phaseStart.start(); // the next pipelined head's clock
+        } else if (event == RequestFramer::Event::Complete && !bytes.isEmpty()) {
+            m_phaseStart.start(); // the next pipelined head's clock
         }
     }
     rearm();
@@ -146,7 +147,9 @@ void HttpConnection::reject(int status, const QByteArray &message)
 void HttpConnection::sendRejection()
 {
     m_busy = true; // nothing more is answered on this connection
-    const QByteArray body = "{\"detail\":\"" + m_rejectMessage + "\"}";
+    // The message may quote the client (a transfer coding): JSON-escape it.
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("detail"), QString::fromLatin1(m_rejectMessage)}})
+                                .toJson(QJsonDocument::Compact);
     m_socket->write("HTTP/1.1 " + QByteArray::number(m_rejectStatus) + ' ' + reasonPhrase(m_rejectStatus)
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
                     + "\r\nConnection: close\r\n\r\n" + body);

@@ -80,6 +80,14 @@ private slots:
     {
         refused("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 501);
         refused("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n", 501);
+        // The refusal quotes the coding, JSON-escaped.
+        RawClient c;
+        QVERIFY(c.connectTo(port));
+        c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: x\"}\\\r\n\r\n");
+        const RawResponse r = c.readResponse();
+        QCOMPARE(r.status, 501);
+        QVERIFY2(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("detail")).toString().contains(QStringLiteral("x\"}\\")),
+                 r.body.constData());
         refused("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400);
     }
 
