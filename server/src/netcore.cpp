@@ -7,6 +7,7 @@
 #include "queue/session.h"
 #include "server_p.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
@@ -49,40 +50,80 @@ NetCore::~NetCore() = default;
 
 bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort)
 {
-    m_mailbox = std::make_shared<queue::Mailbox>(this);
     m_queue = new queue::Queue(m_d->options, this);
     m_queue->setEndpoints(m_d->frozen);
     const ServerOptions &o = m_d->options;
     m_heartbeatTimer.start(o.heartbeatInterval);
     if (!address)
         return true; // no port: in-process transports only
-    const int cap = o.maxConnections > 0 ? o.maxConnections : connectionCapFromFileLimit();
-    m_http = new http::HttpServer(this);
-    m_tcp = new http::TcpServer({o.maxBodySize, o.maxHeaderSize, o.headTimeout, o.bodyTimeout, o.minBodyRate,
-                                 o.idleTimeout, o.maxStreamBuffer},
-                                cap);
-    if (!m_tcp->listen(*address, port)) {
-        *error = m_tcp->errorString();
-        delete m_tcp;
-        m_tcp = nullptr;
+    if (!startNetworkThreads(*address, port, error))
         return false;
-    }
-    connect(m_tcp, &http::TcpServer::connectionReady, this, [this](http::HttpConnection *connection) {
-        connect(connection, &http::HttpConnection::dispatch, this, &NetCore::dispatch);
-    });
-    m_http->bind(m_tcp);
-    *boundPort = m_tcp->serverPort();
+    *boundPort = m_network.front().tcp->serverPort();
+    // The guard names its cookie after the bound port; the network threads read it, so it
+    // exists before they accept anyone.
     m_guard = std::make_unique<security::Guard>(
         security::Guard::Settings{*address, *boundPort, o.allowedHosts, o.allowedOrigins, o.rootPath, o.token});
+    for (NetworkThread &n : m_network)
+        QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp] { tcp->resumeAccepting(); }, Qt::BlockingQueuedConnection);
     return true;
+}
+
+bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QString *error)
+{
+    const ServerOptions &o = m_d->options;
+    const int count = std::max(1, o.networkThreads > 0 ? o.networkThreads : QThread::idealThreadCount());
+    const int cap = o.maxConnections > 0 ? o.maxConnections : connectionCapFromFileLimit();
+    const http::Limits limits{o.maxBodySize, o.maxHeaderSize, o.headTimeout, o.bodyTimeout, o.minBodyRate,
+                              o.idleTimeout, o.maxStreamBuffer};
+    for (int i = 0; i < count; ++i) {
+        NetworkThread n;
+        n.thread = std::make_unique<QThread>();
+        n.thread->setObjectName(QStringLiteral("qradio-net-%1").arg(i));
+        n.thread->start();
+        bool ok = false;
+        // Created on their own thread, so that every socket they accept lives there.
+        auto *there = new QObject;
+        there->moveToThread(n.thread.get());
+        QMetaObject::invokeMethod(there, [&] {
+            n.http = new http::HttpServer;
+            n.tcp = new http::TcpServer(limits, std::max(1, cap / count));
+            ok = i == 0 ? n.tcp->listen(address, port) : n.tcp->shareListener(*m_network.front().tcp);
+            n.tcp->pauseAccepting(); // until listen() has finished
+            if (!ok) {
+                *error = n.tcp->errorString();
+                delete n.tcp;
+                delete n.http;
+                return;
+            }
+            // Routing happens on the network thread: the router, the guard and the hooks are
+            // read-only once listening.
+            connect(n.tcp, &http::TcpServer::connectionReady, n.tcp, [this](http::HttpConnection *connection) {
+                connect(connection, &http::HttpConnection::dispatch, connection, [this](http::Exchange *e) { dispatch(e); });
+            });
+            n.http->bind(n.tcp);
+        }, Qt::BlockingQueuedConnection);
+        there->deleteLater();
+        if (!ok) {
+            n.thread->quit();
+            n.thread->wait();
+            if (i == 0)
+                return false;
+            break; // fewer threads than asked for: the platform cannot share the listener
+        }
+        m_network.push_back(std::move(n));
+    }
+    return true;
+}
+
+void NetCore::stopNetworkThreads()
+{
+    for (NetworkThread &n : m_network)
+        QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp] { tcp->close(); }, Qt::BlockingQueuedConnection);
 }
 
 void NetCore::shutdown()
 {
-    if (m_tcp)
-        m_tcp->close(); // stop accepting first
-    if (m_mailbox)
-        m_mailbox->close();
+    stopNetworkThreads(); // stop accepting first
     if (m_queue)
         m_queue->shutdown();
     for (const Heartbeat &h : std::as_const(m_heartbeats))
@@ -90,8 +131,18 @@ void NetCore::shutdown()
             h.exchange->end();
     m_heartbeats.clear();
     m_routePool.waitForDone(3000);
-    if (m_tcp)
-        m_tcp->closeAll();
+    // Close every connection on its thread; then run what that posted here (exchanges learning
+    // their client is gone) while the network threads still exist. After this no exchange is
+    // open, so nothing posts to a network thread again and they can go.
+    for (NetworkThread &n : m_network)
+        QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp] { tcp->closeAll(); }, Qt::BlockingQueuedConnection);
+    QCoreApplication::sendPostedEvents();
+    for (NetworkThread &n : m_network) {
+        n.thread->quit();
+        n.thread->wait();
+        delete n.http; // with its TcpServer and any socket left; the thread has finished
+    }
+    m_network.clear();
 }
 
 void NetCore::holdHeartbeat(http::Exchange *exchange, const QString &session)
@@ -185,10 +236,9 @@ Response NetCore::runHandler(const std::function<Response()> &work, const Reques
 void NetCore::runUser(http::Exchange *exchange, std::function<Response()> work)
 {
     QPointer<http::Exchange> target(exchange);
-    std::shared_ptr<queue::Mailbox> mailbox = m_mailbox;
-    m_routePool.start([this, target, mailbox, request = exchange->request(), work = std::move(work)] {
+    m_routePool.start([this, target, home = exchange->home(), request = exchange->request(), work = std::move(work)] {
         Response response = runHandler(work, request);
-        mailbox->post([this, target, response] {
+        home->post([this, target, response = std::move(response)] {
             if (target)
                 respond(target, response);
         });
@@ -201,7 +251,7 @@ void NetCore::dispatch(http::Exchange *exchange)
     const http::Router::Match match = m_d->router.match(request.method, request.path);
     // A CORS preflight never carries credentials: it passes the token check, not the others.
     const bool preflight = request.method == "OPTIONS" && request.hasHeader("access-control-request-method");
-    const int flags = (match.route ? match.route->flags : 0) | (preflight ? security::Public : 0);
+    const int flags = (match.route ? match.route->flags : 0) | (preflight ? http::Public : 0);
     if (auto refusal = m_guard->check(request, flags)) {
         respond(exchange, std::move(*refusal));
         return;
@@ -241,17 +291,26 @@ void NetCore::dispatch(http::Exchange *exchange)
         return;
     }
     exchange->setPathParams(match.params);
-    if (match.route->user) {
-        auto handler = match.route->user;
-        if (match.route->inlined) {
-            respond(exchange, runHandler([&] { return handler(exchange->request()); }, exchange->request()));
+    const http::Route *route = match.route;
+    if (route->user) {
+        if (route->flags & http::Inline) {
+            respond(exchange, runHandler([&] { return route->user(exchange->request()); }, exchange->request()));
             return;
         }
-        Request copy = exchange->request();
-        runUser(exchange, [handler, copy] { return handler(copy); });
+        runUser(exchange, [route, copy = exchange->request()] { return route->user(copy); });
         return;
     }
-    match.route->builtin(exchange);
+    if (route->flags & http::Inline) {
+        route->builtin(exchange);
+        return;
+    }
+    // The queue, MCP and streams live on the core thread.
+    QPointer<http::Exchange> target(exchange);
+    exchange->moveTo(this);
+    QMetaObject::invokeMethod(this, [route, target] {
+        if (target)
+            route->builtin(target);
+    }, Qt::QueuedConnection);
 }
 
 } // namespace qradio

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace qradio {
 
@@ -20,13 +21,15 @@ class TcpServer;
 } // namespace http
 namespace queue {
 class Queue;
-class Mailbox;
 } // namespace queue
 
 class ServerPrivate;
 
-//! Everything that lives on the network thread: the listener, the parser, the queue, and the
-//! dispatch of each request through the guard, hooks, CORS and the router.
+//! The server's threads. Network threads (one per core by default) each accept from the shared
+//! listening socket and own their connections: they frame, parse, guard and route each request,
+//! and answer trivial routes (Inline) on the spot; blocking user routes go to the route pool and
+//! come back. Everything else (the queue, MCP, streams) runs on the core thread this object
+//! lives on, which gets the exchange handed over and writes to it through posted calls.
 class NetCore : public QObject
 {
     Q_OBJECT
@@ -44,8 +47,7 @@ public:
     void beginStream(http::Exchange *exchange, Response head);
     //! Parses a JSON object body, or answers 422 the way FastAPI does and returns false.
     bool jsonBody(http::Exchange *exchange, QJsonObject *out);
-    //! Runs `work` on the route pool; `done` gets its result back on the network thread if
-    //! the exchange is still open.
+    //! Runs `work` on the route pool and answers with its result on the exchange's thread.
     void runUser(http::Exchange *exchange, std::function<Response()> work);
 
     queue::Queue *queue() const { return m_queue; }
@@ -62,6 +64,15 @@ private:
         QString session;
         QElapsedTimer open;
     };
+    struct NetworkThread
+    {
+        std::unique_ptr<QThread> thread;
+        http::HttpServer *http = nullptr; //!< lives on `thread`; owns the TcpServer
+        http::TcpServer *tcp = nullptr;
+    };
+    bool startNetworkThreads(const QHostAddress &address, quint16 port, QString *error);
+    void stopNetworkThreads();
+    //! On a network thread: guard, hooks, routing; Inline routes answered there.
     void dispatch(http::Exchange *exchange);
     void beat();
     void applyCors(const Request &request, Response &response) const;
@@ -69,11 +80,9 @@ private:
 
     ServerPrivate *m_d;
     std::unique_ptr<security::Guard> m_guard;
-    http::HttpServer *m_http = nullptr;
-    http::TcpServer *m_tcp = nullptr;
+    std::vector<NetworkThread> m_network;
     queue::Queue *m_queue = nullptr;
     QThreadPool m_routePool;
-    std::shared_ptr<queue::Mailbox> m_mailbox;
     QList<Heartbeat> m_heartbeats;
     QTimer m_heartbeatTimer;
 };

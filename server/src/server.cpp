@@ -21,6 +21,8 @@ static void applyEnvironment(ServerOptions &options)
     const QString mcp = qEnvironmentVariable("GRADIO_MCP_SERVER").toLower();
     if (mcp == QLatin1String("true") || mcp == QLatin1String("1"))
         options.mcpServer = true;
+    if (const int threads = qEnvironmentVariableIntValue("QRADIO_NETWORK_THREADS"); threads > 0)
+        options.networkThreads = threads;
     if (!qEnvironmentVariableIsEmpty("QRADIO_TOKEN"))
         options.token = qEnvironmentVariable("QRADIO_TOKEN");
     const auto list = [](const char *name) {
@@ -82,13 +84,13 @@ RouteBuilder Server::route(const QByteArray &method, const QString &pattern, Han
 
 RouteBuilder &RouteBuilder::publicAccess()
 {
-    m_d->router.userRoute(m_index).flags |= security::Public;
+    m_d->router.userRoute(m_index).flags |= http::Public;
     return *this;
 }
 
 RouteBuilder &RouteBuilder::nonBlocking()
 {
-    m_d->router.userRoute(m_index).inlined = true;
+    m_d->router.userRoute(m_index).flags |= http::Inline;
     return *this;
 }
 
@@ -137,7 +139,7 @@ bool Server::serve(const QHostAddress *address, quint16 port)
     d->installBuiltinRoutes();
 
     d->thread = std::make_unique<QThread>();
-    d->thread->setObjectName(QStringLiteral("qradio-net"));
+    d->thread->setObjectName(QStringLiteral("qradio-core"));
     d->thread->start();
     d->core = new NetCore(d.get());
     d->core->moveToThread(d->thread.get());

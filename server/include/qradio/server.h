@@ -3,7 +3,7 @@
 
 //! \file server.h
 //! qradio::Server — Gradio's `gradio.Server` in C++: typed API endpoints behind Gradio's wire
-//! protocol, plus your own routes, served from a network thread of its own.
+//! protocol, plus your own routes, served from network threads of its own.
 
 #include <qradio/endpoint.h>
 #include <qradio/http.h>
@@ -53,6 +53,10 @@ struct ServerOptions
     //! connection idle longest among those without work is closed to make room; only when every
     //! connection carries work is a newcomer answered 503.
     int maxConnections = 0;
+    //! Threads that accept and serve connections; 0 = one per core (env QRADIO_NETWORK_THREADS
+    //! overrides). Trivial routes (built-in
+    //! JSON, routes marked nonBlocking()) are answered on them; the queue keeps a thread of its own.
+    int networkThreads = 0;
     //! A heartbeat stream (GET /gradio_api/heartbeat/<session>) whose session has no events
     //! pending is ended after this long; the Python client opens it again by itself.
     std::chrono::milliseconds heartbeatStreamTimeout{60000};
@@ -108,9 +112,11 @@ private:
 //! app.get("/health", [] { return QJsonObject{{"status", "ok"}}; });
 //! app.listen(QHostAddress::LocalHost, 7860);
 //! \endcode
-//! Registration happens before listen(); the server then owns a network thread on which every
-//! socket lives. Blocking endpoint bodies run on one worker pool per concurrency group, route
-//! handlers and hooks on a route pool; never on the network thread.
+//! Registration happens before listen(); the server then owns network threads (one per core)
+//! that own the sockets, and a core thread for the queue. Blocking endpoint bodies run on one
+//! worker pool per concurrency group and route handlers on a route pool — never on a network
+//! thread — unless a route is marked nonBlocking(). Hooks run on the network threads, so
+//! they may run concurrently and must be thread-safe.
 class Server : public QObject
 {
     Q_OBJECT

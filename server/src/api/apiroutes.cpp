@@ -174,18 +174,18 @@ void installApiRoutes(ServerPrivate &d)
         const QString route = ex->request().path.endsWith(QLatin1Char('/')) ? QStringLiteral("/config/") : QStringLiteral("/config");
         core()->respond(ex, Response::json(buildConfig(dp->frozen, dp->options, root(ex->request(), route), dp->appId)));
     };
-    r.addBuiltin("GET", QStringLiteral("/config"), config);
+    r.addBuiltin("GET", QStringLiteral("/config"), config, http::Inline);
 
     r.addBuiltin("GET", QStringLiteral("/gradio_api/info"), [dp, root, core](Exchange *ex) {
         const bool all = !ex->request().query.queryItemValue(QStringLiteral("all_endpoints")).isEmpty();
         const QString route = ex->request().path.endsWith(QLatin1Char('/')) ? QStringLiteral("/gradio_api/info/")
                                                                            : QStringLiteral("/gradio_api/info");
         core()->respond(ex, Response::json(buildInfo(dp->frozen, root(ex->request(), route), all)));
-    });
+    }, http::Inline);
 
     r.addBuiltin("GET", QStringLiteral("/"), [dp, root, core](Exchange *ex) {
         core()->respond(ex, Response::html(buildDocsPage(dp->frozen, dp->options, root(ex->request(), QStringLiteral("/")))));
-    });
+    }, http::Inline);
 
     r.addBuiltin("GET", QStringLiteral("/gradio_api/client.js"), [core](Exchange *ex) {
         // The @gradio/client browser bundle, installed from npm at build time and compiled in,
@@ -198,21 +198,21 @@ void installApiRoutes(ServerPrivate &d)
         Response response(200, bundle.readAll(), "text/javascript; charset=utf-8");
         response.setHeader("Cache-Control", "public, max-age=3600");
         core()->respond(ex, response);
-    });
+    }, http::Inline);
 
     r.addBuiltin("GET", QStringLiteral("/gradio_api/app_id"), [dp, core](Exchange *ex) {
         core()->respond(ex, Response::json(QJsonObject{{QStringLiteral("app_id"), dp->appId}}));
-    });
+    }, http::Inline);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/startup-events"), [dp, core](Exchange *ex) {
         core()->respond(ex, Response::json(!std::exchange(dp->startupEventsSent, true)));
     });
 
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/v2/<name>"), [core](Exchange *ex) { callNamed(core(), ex); }, security::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/v2/<name>"), [core](Exchange *ex) { callNamed(core(), ex); }, http::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/call/v2/<name>/<event_id>"), [core](Exchange *ex) { callStream(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/<name>"), [core](Exchange *ex) { callPositional(core(), ex); }, security::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/<name>"), [core](Exchange *ex) { callPositional(core(), ex); }, http::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/call/<name>/<event_id>"), [core](Exchange *ex) { callStream(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/run/<name>"), [core](Exchange *ex) { run(core(), ex); }, security::JsonBody);
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/api/<name>"), [core](Exchange *ex) { run(core(), ex); }, security::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/run/<name>"), [core](Exchange *ex) { run(core(), ex); }, http::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/api/<name>"), [core](Exchange *ex) { run(core(), ex); }, http::JsonBody);
 }
 
 } // namespace qradio::api

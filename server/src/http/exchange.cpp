@@ -4,6 +4,7 @@
 #include "httpconnection.h"
 
 #include <QLoggingCategory>
+#include <QThread>
 
 Q_LOGGING_CATEGORY(lcHttp, "qradio.http", QtInfoMsg)
 
@@ -44,15 +45,13 @@ QByteArray reasonPhrase(int status)
     }
 }
 
-Exchange::Exchange(Request request, int httpMinor, bool keepAlive, HttpConnection *connection)
-    : QObject(connection), m_request(std::move(request)), m_httpMinor(httpMinor),
-      m_keepAlive(keepAlive), m_connection(connection)
+Exchange::Exchange(Request request, int httpMinor, bool keepAlive, std::shared_ptr<Link> link)
+    : m_request(std::move(request)), m_httpMinor(httpMinor), m_keepAlive(keepAlive), m_link(std::move(link))
 {}
 
 bool Exchange::isOpen() const
 {
-    return m_state != State::Done && m_connection && m_connection->socket()
-        && m_connection->socket()->state() == QAbstractSocket::ConnectedState;
+    return m_state != State::Done && m_link->open.load(std::memory_order_relaxed);
 }
 
 QByteArray Exchange::headBytes(const Response &response, bool chunked, qint64 contentLength) const
@@ -79,22 +78,53 @@ QByteArray Exchange::headBytes(const Response &response, bool chunked, qint64 co
     return out;
 }
 
+void Exchange::onConnection(std::function<void(HttpConnection *)> work) const
+{
+    if (QThread::currentThread() == m_link->thread) {
+        if (HttpConnection *connection = m_link->connection)
+            work(connection);
+        return;
+    }
+    m_link->home->post([link = m_link, work = std::move(work)] {
+        if (HttpConnection *connection = link->connection)
+            work(connection);
+    });
+}
+
+void Exchange::out(QByteArray bytes, bool finished)
+{
+    m_link->unsent.fetch_add(bytes.size(), std::memory_order_relaxed);
+    onConnection([id = this, bytes = std::move(bytes), finished, keepAlive = m_keepAlive](HttpConnection *c) {
+        c->deliver(id, bytes, finished, keepAlive);
+    });
+    if (finished)
+        dispose();
+}
+
+void Exchange::dispose()
+{
+    if (!std::exchange(m_disposed, true))
+        deleteLater();
+}
+
 void Exchange::send(Response response)
 {
     if (m_state != State::Waiting) {
-        qCWarning(lcHttp) << "response sent twice for" << m_request.path;
+        if (m_link->open.load(std::memory_order_relaxed))
+            qCWarning(lcHttp) << "response sent twice for" << m_request.path;
         return;
     }
-    if (!isOpen()) {
-        m_state = State::Done;
+    const bool open = isOpen();
+    m_state = State::Done;
+    if (!open) {
+        dispose(); // the client is gone
         return;
     }
     const bool noBody = response.status() == 204 || response.status() == 304 || response.status() < 200;
     QByteArray bytes = headBytes(response, false, noBody ? -1 : response.body().size());
     if (!isHead() && !noBody)
         bytes += response.body();
-    m_connection->socket()->write(bytes);
-    finish();
+    out(std::move(bytes), true);
 }
 
 void Exchange::beginStream(Response head)
@@ -106,8 +136,7 @@ void Exchange::beginStream(Response head)
     if (!m_chunked)
         m_keepAlive = false;
     m_state = State::Streaming;
-    connect(m_connection->socket(), &QTcpSocket::bytesWritten, this, &Exchange::written);
-    m_connection->socket()->write(headBytes(head, m_chunked, -1));
+    out(headBytes(head, m_chunked, -1), false);
     if (isHead())
         end();
 }
@@ -118,16 +147,12 @@ bool Exchange::write(const QByteArray &data)
         return false;
     if (data.isEmpty() || isHead())
         return true;
-    QTcpSocket *socket = m_connection->socket();
-    if (socket->bytesToWrite() > m_connection->limits().maxStreamBuffer) {
+    if (m_link->unsent.load(std::memory_order_relaxed) > m_link->maxStreamBuffer) {
         qCWarning(lcHttp) << "cutting off a client too slow to read its stream:" << m_request.path;
-        socket->abort();
+        abort();
         return false;
     }
-    if (m_chunked)
-        socket->write(QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n");
-    else
-        socket->write(data);
+    out(m_chunked ? QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n" : data, false);
     return true;
 }
 
@@ -135,42 +160,38 @@ void Exchange::end()
 {
     if (m_state != State::Streaming)
         return;
-    if (isOpen() && m_chunked && !isHead())
-        m_connection->socket()->write("0\r\n\r\n");
-    finish();
+    m_state = State::Done;
+    out(m_chunked && !isHead() ? QByteArray("0\r\n\r\n") : QByteArray(), true);
 }
 
 qint64 Exchange::buffered() const
 {
-    return isOpen() ? m_connection->socket()->bytesToWrite() : 0;
+    return isOpen() ? std::max<qint64>(0, m_link->unsent.load(std::memory_order_relaxed)) : 0;
 }
 
 void Exchange::abort()
 {
-    if (m_connection && m_connection->socket())
-        m_connection->socket()->abort();
+    onConnection([](HttpConnection *c) { c->socket()->abort(); });
 }
 
 void Exchange::setBackground()
 {
-    m_background = true;
-    if (m_connection)
-        m_connection->m_idleSince.start();
+    onConnection([id = this](HttpConnection *c) { c->markBackground(id); });
 }
 
-void Exchange::finish()
+void Exchange::moveTo(QObject *owner)
 {
-    m_state = State::Done;
-    if (m_connection)
-        m_connection->exchangeFinished(this);
+    onConnection([id = this, guard = QPointer<Exchange>(this), owner](HttpConnection *c) { c->handedOver(id, guard, owner); });
+    moveToThread(owner->thread());
 }
 
 void Exchange::connectionLost()
 {
-    if (m_state == State::Done)
-        return;
+    const bool wasOpen = m_state != State::Done;
     m_state = State::Done;
-    Q_EMIT closed();
+    if (wasOpen)
+        Q_EMIT closed();
+    dispose();
 }
 
 } // namespace qradio::http

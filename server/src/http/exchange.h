@@ -1,25 +1,43 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "../mailbox.h"
+
 #include <qradio/http.h>
 
 #include <QObject>
 #include <QPointer>
-#include <QTcpSocket>
+
+#include <atomic>
+#include <functional>
+#include <memory>
 
 namespace qradio::http {
 
 class HttpConnection;
 
-//! One request and its response on a connection. Lives on the network thread; owned by its
-//! connection, so hold it in a QPointer and watch closed() when answering later.
-//! Qt 6.4's responder has no chunked API and keeps a raw socket pointer; this writer frames
-//! chunks itself and checks the socket before every write.
+//! What a connection shares with its exchanges, whichever thread they were handed to.
+struct Link
+{
+    std::shared_ptr<Mailbox> home;         //!< to the connection's thread; closed when it stops
+    QThread *thread = nullptr;             //!< the connection's thread
+    QPointer<HttpConnection> connection;   //!< dereferenced on the connection's thread only
+    std::atomic<bool> open{true};          //!< the client is connected
+    std::atomic<qint64> unsent{0};         //!< bytes written but not yet taken by the client
+    qint64 maxStreamBuffer = 0;
+};
+
+//! One request and its response. Created on its connection's network thread, where trivial
+//! routes answer it at once; a route that needs the queue's thread gets it handed over with
+//! moveTo(). Either way every byte it writes goes out on the connection's thread, in order
+//! (posted when written from elsewhere), so no socket is ever touched by two threads.
+//! It deletes itself (deleteLater) once finished or once the client is gone: hold it in a
+//! QPointer and watch closed() when answering later.
 class Exchange : public QObject
 {
     Q_OBJECT
 public:
-    Exchange(Request request, int httpMinor, bool keepAlive, HttpConnection *connection);
+    Exchange(Request request, int httpMinor, bool keepAlive, std::shared_ptr<Link> link);
 
     const Request &request() const { return m_request; }
     void setPathParams(QHash<QString, QString> params) { m_request.pathParams = std::move(params); }
@@ -42,7 +60,11 @@ public:
     //! Marks a stream that carries no work (a heartbeat): when connections run short, it may be
     //! ended to make room for a new client, after every idle keep-alive connection.
     void setBackground();
-    bool isBackground() const { return m_background; }
+    //! Posts work back to the connection's thread (a no-op once the server stopped).
+    const std::shared_ptr<Mailbox> &home() const { return m_link->home; }
+    //! Hands the exchange to `owner`'s thread (called on the connection's thread, before the
+    //! route runs there).
+    void moveTo(QObject *owner);
 
 Q_SIGNALS:
     //! The client went away before the response finished.
@@ -54,16 +76,19 @@ private:
     friend class HttpConnection;
     enum class State { Waiting, Streaming, Done };
     QByteArray headBytes(const Response &response, bool chunked, qint64 contentLength) const;
-    void finish();
+    //! Runs `work` with the live connection on its thread: at once when already there.
+    void onConnection(std::function<void(HttpConnection *)> work) const;
+    void out(QByteArray bytes, bool finished);
     void connectionLost();
+    void dispose();
 
     Request m_request;
     int m_httpMinor;
     bool m_keepAlive;
     bool m_chunked = false;
-    bool m_background = false;
     State m_state = State::Waiting;
-    QPointer<HttpConnection> m_connection;
+    bool m_disposed = false;
+    std::shared_ptr<Link> m_link;
 };
 
 QByteArray reasonPhrase(int status);

@@ -11,9 +11,15 @@ namespace qradio::http {
 
 static const char kProperty[] = "_qradio_connection";
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits)
-    : QObject(socket), m_socket(socket), m_limits(limits), m_framer({limits.maxHeaderSize, limits.maxBodySize})
+HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, std::shared_ptr<Mailbox> home)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_framer({limits.maxHeaderSize, limits.maxBodySize}),
+      m_link(std::make_shared<Link>())
 {
+    m_link->home = std::move(home);
+    m_link->thread = thread();
+    m_link->connection = this;
+    m_link->maxStreamBuffer = limits.maxStreamBuffer;
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     socket->setProperty(kProperty, QVariant::fromValue<QObject *>(this));
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Connected before Qt's reader (which QAbstractHttpServer adds in addPendingConnection),
@@ -72,7 +78,7 @@ void HttpConnection::feed(QByteArrayView bytes)
         if (event == RequestFramer::Event::Head) {
             const RequestHead &head = m_framer.head();
             if (head.expectContinue && head.minor >= 1 && m_framer.phase() == RequestFramer::Phase::Body)
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                writeRaw("HTTP/1.1 100 Continue\r\n\r\n");
             m_heads.enqueue(head);
             m_phaseStart.start(); // the body's clock
         } else if (event == RequestFramer::Event::Complete && !bytes.isEmpty()) {
@@ -150,23 +156,49 @@ void HttpConnection::sendRejection()
     // The message may quote the client (a transfer coding): JSON-escape it.
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("detail"), QString::fromLatin1(m_rejectMessage)}})
                                 .toJson(QJsonDocument::Compact);
-    m_socket->write("HTTP/1.1 " + QByteArray::number(m_rejectStatus) + ' ' + reasonPhrase(m_rejectStatus)
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-                    + "\r\nConnection: close\r\n\r\n" + body);
+    writeRaw("HTTP/1.1 " + QByteArray::number(m_rejectStatus) + ' ' + reasonPhrase(m_rejectStatus)
+             + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+             + "\r\nConnection: close\r\n\r\n" + body);
     m_socket->flush();
     // Keep reading (and discarding) briefly so the client gets the answer before the close,
     // rather than a reset for unread data.
     QTimer::singleShot(std::chrono::milliseconds(300), m_socket, [socket = m_socket] { socket->disconnectFromHost(); });
 }
 
+void HttpConnection::writeRaw(const QByteArray &bytes)
+{
+    m_link->unsent.fetch_add(bytes.size(), std::memory_order_relaxed);
+    m_socket->write(bytes);
+}
+
+void HttpConnection::onBytesWritten(qint64 bytes)
+{
+    m_link->unsent.fetch_sub(bytes, std::memory_order_relaxed);
+    if (!m_exchanges.isEmpty() && m_exchanges.head().streaming)
+        reach(m_exchanges.head(), [](Exchange *e) { Q_EMIT e->written(); });
+}
+
+void HttpConnection::reach(const Slot &slot, std::function<void(Exchange *)> work)
+{
+    if (isLocal(slot)) {
+        if (slot.guard)
+            work(slot.guard);
+        return;
+    }
+    QMetaObject::invokeMethod(slot.owner, [guard = slot.guard, work = std::move(work)] {
+        if (guard)
+            work(guard);
+    }, Qt::QueuedConnection);
+}
+
 void HttpConnection::received(Request request)
 {
-    if (m_rejectStatus)
+    if (m_rejectStatus || m_evicted)
         return;
     const RequestHead head = m_heads.isEmpty() ? RequestHead{request.method} : m_heads.dequeue();
     request.method = head.method; // Qt 6.4 reports unknown methods as "Unknown"
-    auto *exchange = new Exchange(std::move(request), head.minor, head.keepAlive, this);
-    m_exchanges.enqueue(exchange);
+    auto *exchange = new Exchange(std::move(request), head.minor, head.keepAlive, m_link);
+    m_exchanges.enqueue(Slot{exchange, exchange, nullptr, head.minor});
     if (!m_busy)
         dispatchNext();
     rearm();
@@ -174,8 +206,6 @@ void HttpConnection::received(Request request)
 
 void HttpConnection::dispatchNext()
 {
-    while (!m_exchanges.isEmpty() && !m_exchanges.head())
-        m_exchanges.dequeue();
     if (m_exchanges.isEmpty()) {
         m_busy = false;
         if (m_rejectStatus) {
@@ -188,16 +218,30 @@ void HttpConnection::dispatchNext()
     }
     m_busy = true;
     rearm();
-    Q_EMIT dispatch(m_exchanges.head());
+    Q_EMIT dispatch(m_exchanges.head().id);
 }
 
-void HttpConnection::exchangeFinished(Exchange *exchange)
+void HttpConnection::deliver(Exchange *id, const QByteArray &bytes, bool finished, bool keepAlive)
 {
-    if (m_exchanges.isEmpty() || m_exchanges.head() != exchange)
+    if (m_evicted || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (!bytes.isEmpty())
+        m_socket->write(bytes);
+    if (m_exchanges.isEmpty() || m_exchanges.head().id != id)
+        return;
+    if (!finished) {
+        m_exchanges.head().streaming = true;
+        return;
+    }
+    exchangeFinished(id, keepAlive);
+}
+
+void HttpConnection::exchangeFinished(Exchange *id, bool keepAlive)
+{
+    if (m_exchanges.isEmpty() || m_exchanges.head().id != id)
         return;
     m_exchanges.dequeue();
-    exchange->deleteLater();
-    if (!exchange->m_keepAlive) {
+    if (!keepAlive) {
         m_busy = true; // nothing more is answered on this connection
         m_socket->disconnectFromHost();
         return;
@@ -206,21 +250,44 @@ void HttpConnection::exchangeFinished(Exchange *exchange)
     QMetaObject::invokeMethod(this, &HttpConnection::dispatchNext, Qt::QueuedConnection);
 }
 
+void HttpConnection::markBackground(Exchange *id)
+{
+    for (Slot &slot : m_exchanges) {
+        if (slot.id == id) {
+            slot.background = true;
+            m_idleSince.start();
+        }
+    }
+}
+
+void HttpConnection::handedOver(Exchange *id, QPointer<Exchange> guard, QObject *owner)
+{
+    for (Slot &slot : m_exchanges) {
+        if (slot.id == id) {
+            slot.guard = std::move(guard);
+            slot.owner = owner;
+        }
+    }
+}
+
 int HttpConnection::evictionRank() const
 {
-    if (m_rejectStatus || m_framer.phase() != RequestFramer::Phase::Idle || !m_heads.isEmpty())
+    if (m_rejectStatus || m_evicted || m_framer.phase() != RequestFramer::Phase::Idle || !m_heads.isEmpty())
         return 0;
     if (m_exchanges.isEmpty())
         return m_busy ? 0 : 1;
-    if (m_exchanges.size() == 1 && m_exchanges.head() && m_exchanges.head()->isBackground())
+    if (m_exchanges.size() == 1 && m_exchanges.head().background)
         return 2;
     return 0;
 }
 
 void HttpConnection::evict()
 {
-    if (!m_exchanges.isEmpty() && m_exchanges.head())
-        m_exchanges.head()->end();
+    // A background stream is ended here, in order with what it wrote; what its writer sends
+    // after this is dropped.
+    if (!m_exchanges.isEmpty() && m_exchanges.head().streaming && m_exchanges.head().minor >= 1)
+        writeRaw("0\r\n\r\n");
+    m_evicted = true;
     m_busy = true;
     m_deadline.stop();
     m_socket->disconnectFromHost();
@@ -229,11 +296,10 @@ void HttpConnection::evict()
 void HttpConnection::onDisconnected()
 {
     m_deadline.stop();
-    const auto exchanges = m_exchanges;
-    m_exchanges.clear();
-    for (const auto &exchange : exchanges)
-        if (exchange)
-            exchange->connectionLost();
+    m_link->open.store(false, std::memory_order_relaxed);
+    const QQueue<Slot> exchanges = std::exchange(m_exchanges, {});
+    for (const Slot &slot : exchanges)
+        reach(slot, [](Exchange *e) { e->connectionLost(); });
 }
 
 } // namespace qradio::http

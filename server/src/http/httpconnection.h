@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QQueue>
+#include <QTcpSocket>
 #include <QTimer>
 
 #include <chrono>
@@ -37,7 +38,8 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, const Limits &limits);
+    //! `home` posts to this thread: exchanges handed to other threads write through it.
+    HttpConnection(QTcpSocket *socket, const Limits &limits, std::shared_ptr<Mailbox> home);
     static HttpConnection *of(QTcpSocket *socket);
 
     //! Called after Qt attached its own reader: installs the reader that runs after Qt's.
@@ -60,12 +62,32 @@ Q_SIGNALS:
 
 private:
     friend class Exchange;
+    //! An exchange in order of arrival. Once handed to another thread it is only an identity
+    //! here: reached through `guard` on `owner`'s thread.
+    struct Slot
+    {
+        Exchange *id;
+        QPointer<Exchange> guard;
+        QObject *owner; //!< null while on this thread
+        int minor;
+        bool streaming = false;
+        bool background = false;
+    };
+    bool isLocal(const Slot &slot) const { return slot.owner == nullptr; }
+    //! Runs `work` on the exchange's thread if it still exists.
+    void reach(const Slot &slot, std::function<void(Exchange *)> work);
+    void writeRaw(const QByteArray &bytes);
+    // Called through Exchange::onConnection, on this thread.
+    void deliver(Exchange *id, const QByteArray &bytes, bool finished, bool keepAlive);
+    void markBackground(Exchange *id);
+    void handedOver(Exchange *id, QPointer<Exchange> guard, QObject *owner);
+    void onBytesWritten(qint64 bytes);
     void beforeQt();
     void afterQt();
     void feed(QByteArrayView bytes);
     void reject(int status, const QByteArray &message);
     void sendRejection();
-    void exchangeFinished(Exchange *exchange);
+    void exchangeFinished(Exchange *id, bool keepAlive);
     void dispatchNext();
     void rearm();
     void deadlinePassed();
@@ -76,8 +98,10 @@ private:
     RequestFramer m_framer;
     qint64 m_seen = 0; //!< bytes at the front of the socket buffer already fed
     QQueue<RequestHead> m_heads; //!< framed, not yet delivered by Qt's parser
-    QQueue<QPointer<Exchange>> m_exchanges;
+    std::shared_ptr<Link> m_link;
+    QQueue<Slot> m_exchanges;
     bool m_busy = false;
+    bool m_evicted = false;
     int m_rejectStatus = 0; //!< set once the stream is refused: nothing more is read or answered
     QByteArray m_rejectMessage;
     QTimer m_deadline;

@@ -14,16 +14,22 @@ namespace qradio::http {
 
 class Exchange;
 
-//! One route: a method, a path pattern and what answers it. Built-in routes answer on the
-//! network thread; user routes are run on the route pool by the dispatcher.
+//! What a route is, for the guard and the dispatcher. Set when the route is registered.
+enum RouteFlag {
+    JsonBody = 0x1, //!< reads a JSON body: only `application/json` is accepted (415)
+    Public = 0x2,   //!< answered without the access token
+    Inline = 0x4,   //!< quick and never blocking: answered on the connection's network thread
+};
+
+//! One route: a method, a path pattern and what answers it. Built-in routes run on the queue's
+//! thread unless Inline; user routes run on the route pool unless Inline.
 struct Route
 {
     QByteArray method;
     QString pattern;
     std::function<void(Exchange *)> builtin;
     std::function<Response(const Request &)> user;
-    int flags = 0;          //!< security::RouteFlag
-    bool inlined = false;   //!< a user route answered on the network thread
+    int flags = 0; //!< RouteFlag values
 
     struct Segment
     {
@@ -50,7 +56,7 @@ public:
     //! Returns the index of the route, for userRoute().
     qsizetype addUser(const QByteArray &method, const QString &pattern, std::function<Response(const Request &)> handler);
     Route &userRoute(qsizetype index) { return m_user[index]; }
-    //! `flags` are security::RouteFlag values.
+    //! `flags` are RouteFlag values.
     void addBuiltin(const QByteArray &method, const QString &pattern, std::function<void(Exchange *)> handler,
                     int flags = 0);
     //! HEAD matches GET routes.

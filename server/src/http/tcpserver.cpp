@@ -3,6 +3,10 @@
 
 #include <QLoggingCategory>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace qradio::http {
@@ -27,7 +31,7 @@ void TcpServer::incomingConnection(qintptr descriptor)
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         return;
     }
-    auto *connection = new HttpConnection(socket, m_limits);
+    auto *connection = new HttpConnection(socket, m_limits, m_home);
     m_connections.insert(connection);
     connect(connection, &QObject::destroyed, this, [this, connection] { m_connections.remove(connection); });
     addPendingConnection(socket); // QAbstractHttpServer connects its reader here, synchronously
@@ -60,8 +64,26 @@ bool TcpServer::makeRoom()
     return true;
 }
 
+bool TcpServer::shareListener(const TcpServer &listening)
+{
+#ifdef Q_OS_UNIX
+    // Every network thread accepts from the same listening socket: the kernel wakes them, one
+    // accept() wins, the others find nothing (EAGAIN, which QTcpServer takes in its stride).
+    const int fd = ::dup(int(listening.socketDescriptor()));
+    if (fd < 0)
+        return false;
+    if (setSocketDescriptor(fd))
+        return true;
+    ::close(fd);
+#else
+    Q_UNUSED(listening);
+#endif
+    return false;
+}
+
 void TcpServer::closeAll()
 {
+    m_home->close();
     const auto sockets = findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly);
     for (QTcpSocket *socket : sockets)
         socket->abort();

@@ -9,7 +9,9 @@
 namespace qradio::http {
 
 //! Accepts connections and wraps each socket in an HttpConnection before QAbstractHttpServer
-//! sees it (attached to the HTTP server with bind()). At the connection cap it makes room
+//! sees it (attached to the HTTP server with bind()); one per network thread, all on the same
+//! listening socket, each the home its connections' exchanges post back to. At the cap (its
+//! share of the server's) it makes room
 //! rather than lock new users out: it closes the connection idle longest among those that
 //! carry no work (idle keep-alive first, then background streams); only when every open
 //! connection carries work is the newcomer answered 503.
@@ -19,7 +21,10 @@ class TcpServer : public QTcpServer
 public:
     TcpServer(const Limits &limits, int maxConnections, QObject *parent = nullptr);
     int openConnections() const { return int(m_connections.size()); }
-    //! Closes every open connection (at shutdown).
+    //! Accepts from `listening`'s socket too (another network thread's); false where the
+    //! platform cannot share it.
+    bool shareListener(const TcpServer &listening);
+    //! Closes every open connection (at shutdown); nothing can post to this thread afterwards.
     void closeAll();
 
 Q_SIGNALS:
@@ -33,6 +38,7 @@ private:
 
     Limits m_limits;
     int m_maxConnections;
+    std::shared_ptr<Mailbox> m_home = std::make_shared<Mailbox>(this); //!< closed in closeAll()
     QSet<HttpConnection *> m_connections;
 };
 

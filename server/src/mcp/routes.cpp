@@ -317,12 +317,12 @@ void installRoutes(ServerPrivate &d)
     auto c = std::make_shared<const Routes>(Routes{&d, service});
     auto &r = d.router;
     for (const QString &path : {kBase, kBase + QStringLiteral("/http")}) {
-        r.addBuiltin("POST", path, [c](Exchange *ex) { streamablePost(c, ex); }, security::JsonBody);
+        r.addBuiltin("POST", path, [c](Exchange *ex) { streamablePost(c, ex); }, http::JsonBody);
         r.addBuiltin("GET", path, [c](Exchange *ex) { streamableGet(c, ex); });
         r.addBuiltin("DELETE", path, [c](Exchange *ex) { streamableDelete(c, ex); });
     }
     r.addBuiltin("GET", kBase + QStringLiteral("/sse"), [c](Exchange *ex) { sseGet(c, ex); });
-    r.addBuiltin("POST", kBase + QStringLiteral("/messages"), [c](Exchange *ex) { ssePost(c, ex); }, security::JsonBody);
+    r.addBuiltin("POST", kBase + QStringLiteral("/messages"), [c](Exchange *ex) { ssePost(c, ex); }, http::JsonBody);
     r.addBuiltin("GET", kBase + QStringLiteral("/schema"), [c](Exchange *ex) { schema(c, ex); });
     for (const char *method : {"GET", "POST", "PUT", "PATCH", "DELETE"})
         r.addBuiltin(method, kBase + QStringLiteral("/<rest...>"), [c](Exchange *ex) { elsewhere(c, ex); });

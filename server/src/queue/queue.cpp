@@ -16,19 +16,6 @@ Q_LOGGING_CATEGORY(lcQueue, "qradio.queue")
 
 namespace qradio::queue {
 
-void Mailbox::post(std::function<void()> fn)
-{
-    std::lock_guard lock(m_mutex);
-    if (m_target)
-        QMetaObject::invokeMethod(m_target, std::move(fn), Qt::QueuedConnection);
-}
-
-void Mailbox::close()
-{
-    std::lock_guard lock(m_mutex);
-    m_target = nullptr;
-}
-
 QByteArray ErrorPayload::toJson(bool pythonStyle) const
 {
     json::ObjectWriter w(pythonStyle);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "../mailbox.h"
 #include "job.h"
 #include "session.h"
 
@@ -12,22 +13,10 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 
 namespace qradio::queue {
 
-//! Posts work to the network thread from any thread, until closed at shutdown.
-class Mailbox
-{
-public:
-    explicit Mailbox(QObject *target) : m_target(target) {}
-    void post(std::function<void()> fn);
-    void close();
-
-private:
-    std::mutex m_mutex;
-    QObject *m_target;
-};
+using qradio::Mailbox;
 
 //! Gradio's queue on the network thread: concurrency groups with their worker pools, sessions
 //! and their streams, estimations, cancellation, time limits, batching.

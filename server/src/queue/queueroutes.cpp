@@ -97,10 +97,10 @@ void installQueueRoutes(ServerPrivate &d)
     auto &r = d.router;
     ServerPrivate *dp = &d;
     auto core = [dp] { return dp->core; };
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [core](Exchange *ex) { join(core(), ex); }, security::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [core](Exchange *ex) { join(core(), ex); }, http::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/data"), [core](Exchange *ex) { data(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/cancel"), [core](Exchange *ex) { cancel(core(), ex); }, security::JsonBody);
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/reset"), [core](Exchange *ex) { reset(core(), ex); }, security::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/cancel"), [core](Exchange *ex) { cancel(core(), ex); }, http::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/reset"), [core](Exchange *ex) { reset(core(), ex); }, http::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/status"), [core](Exchange *ex) {
         const QByteArray body = json::ObjectWriter()
                                     .add("msg", QStringLiteral("estimation"))

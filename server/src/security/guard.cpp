@@ -209,14 +209,14 @@ std::optional<Response> Guard::check(const Request &request, int routeFlags) con
                                            "allowedOrigins (--allow-origin) if it should.")
                                 .arg(QString::fromLatin1(request.header("origin"))));
     }
-    if (!m_token.isEmpty() && !(routeFlags & Public)) {
+    if (!m_token.isEmpty() && !(routeFlags & http::Public)) {
         if (auto login = tokenLogin(request))
             return login;
         if (!tokenPresented(request))
             return refusal(401, QStringLiteral("This app needs its access token: send 'Authorization: Bearer <token>', "
                                                "or open /?token=<token> once in a browser."));
     }
-    if ((routeFlags & JsonBody) && mediaType(request.header("content-type")) != "application/json")
+    if ((routeFlags & http::JsonBody) && mediaType(request.header("content-type")) != "application/json")
         return refusal(415, QStringLiteral("Content-Type must be application/json."));
     return std::nullopt;
 }

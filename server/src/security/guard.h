@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "../http/router.h"
+
 #include <qradio/http.h>
 
 #include <QHostAddress>
@@ -10,12 +12,6 @@
 #include <optional>
 
 namespace qradio::security {
-
-//! What a route is, for the guard. Set when the route is registered.
-enum RouteFlag {
-    JsonBody = 0x1, //!< reads a JSON body: only `application/json` is accepted (415)
-    Public = 0x2,   //!< answered without the access token
-};
 
 //! The one check every request passes before it reaches a route (built-in, user or MCP), in
 //! this order:
@@ -44,7 +40,7 @@ public:
     explicit Guard(const Settings &settings);
 
     //! A refusal to send instead of routing, or nothing when the request may proceed.
-    std::optional<Response> check(const Request &request, int routeFlags) const;
+    std::optional<Response> check(const Request &request, int routeFlags) const; //!< http::RouteFlag
     //! Whether CORS may name this request's Origin (present and allowed).
     bool corsAllowed(const Request &request) const;
     bool requiresToken() const { return !m_token.isEmpty(); }

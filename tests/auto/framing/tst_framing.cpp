@@ -181,6 +181,7 @@ private slots:
         // room, and a new user is served at once.
         qradio::ServerOptions options;
         options.maxConnections = 2000;
+        options.networkThreads = 1; // one cap to reach (each network thread has its share)
         auto capped = makeServer(options);
         QVERIFY(capped);
         std::vector<std::unique_ptr<RawClient>> idle;
@@ -204,6 +205,7 @@ private slots:
     {
         qradio::ServerOptions options;
         options.maxConnections = 3;
+        options.networkThreads = 1;
         auto capped = makeServer(options);
         QVERIFY(capped);
         const quint16 p = capped->port();
@@ -241,6 +243,31 @@ private slots:
             QCOMPARE(r.status, 200);
             QCOMPARE(r.body, QByteArray("slept"));
         }
+    }
+
+    void connectionsAreServedOnSeveralThreads()
+    {
+        // Two network threads accept from one listening socket; connections land on both, and a
+        // nonBlocking route answers on the thread of its connection.
+        qradio::ServerOptions options;
+        options.networkThreads = 2;
+        qradio::Server two(options);
+        two.get(QStringLiteral("/thread"), [] { return qradio::Response::text(QThread::currentThread()->objectName()); })
+            .nonBlocking();
+        QVERIFY(two.listen(QHostAddress::LocalHost, 0));
+        QSet<QByteArray> seen;
+        std::vector<std::unique_ptr<RawClient>> held; // held open, so the next connection is a new one
+        for (int i = 0; i < 200 && seen.size() < 2; ++i) {
+            auto c = std::make_unique<RawClient>();
+            QVERIFY(c->connectTo(two.port()));
+            c->send("GET /thread HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            const RawResponse r = c->readResponse();
+            QCOMPARE(r.status, 200);
+            QVERIFY2(r.body.startsWith("qradio-net-"), r.body.constData());
+            seen.insert(r.body);
+            held.push_back(std::move(c));
+        }
+        QCOMPARE(seen.size(), 2);
     }
 
     void idleHeartbeatStreamEnds()

@@ -111,7 +111,7 @@ private slots:
         qradio::Request r = request("GET", "localhost:7860");
         QCOMPARE(status(g, r), 401);
         QCOMPARE(g.check(r, 0)->header("WWW-Authenticate"), QByteArray("Bearer"));
-        QCOMPARE(status(g, r, qradio::security::Public), 0);
+        QCOMPARE(status(g, r, qradio::http::Public), 0);
         r.headers.append({QByteArray("Authorization"), QByteArray("Bearer s3cret-token")});
         QCOMPARE(status(g, r), 0);
         r.headers.last().second = "Bearer s3cret-tokem";
@@ -171,7 +171,7 @@ private slots:
         qradio::Request r = request("POST", "localhost:7860");
         if (!contentType.isEmpty())
             r.headers.append({QByteArray("Content-Type"), contentType});
-        QCOMPARE(status(g, r, qradio::security::JsonBody), expected);
+        QCOMPARE(status(g, r, qradio::http::JsonBody), expected);
         QCOMPARE(status(g, r, 0), 0); // other routes read what they like
     }
 
