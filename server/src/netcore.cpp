@@ -14,6 +14,9 @@
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
 #endif
+#ifdef Q_OS_LINUX
+#include "http/epolldispatcher.h"
+#endif
 
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
@@ -79,6 +82,15 @@ bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QSt
         NetworkThread n;
         n.thread = std::make_unique<QThread>();
         n.thread->setObjectName(QStringLiteral("qradio-net-%1").arg(i));
+#ifdef Q_OS_LINUX
+        if (!qEnvironmentVariableIsSet("QRADIO_QT_DISPATCHER")) {
+            auto *dispatcher = new http::EpollDispatcher;
+            if (dispatcher->isValid())
+                n.thread->setEventDispatcher(dispatcher); // the thread owns it
+            else
+                delete dispatcher;
+        }
+#endif
         n.thread->start();
         bool ok = false;
         // Created on their own thread, so that every socket they accept lives there.
@@ -100,7 +112,7 @@ bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QSt
             connect(n.tcp, &http::TcpServer::connectionReady, n.tcp, [this](http::HttpConnection *connection) {
                 connect(connection, &http::HttpConnection::dispatch, connection, [this](http::Exchange *e) { dispatch(e); });
             });
-            n.http->bind(n.tcp);
+            n.tcp->attachTo(n.http);
         }, Qt::BlockingQueuedConnection);
         there->deleteLater();
         if (!ok) {

@@ -34,6 +34,14 @@ void TcpServer::incomingConnection(qintptr descriptor)
     auto *connection = new HttpConnection(socket, m_limits, m_home);
     m_connections.insert(connection);
     connect(connection, &QObject::destroyed, this, [this, connection] { m_connections.remove(connection); });
+    if (m_http) {
+        // Qt 6.4's QAbstractHttpServer finds the listener with sender(), which walks the list of
+        // every object connected to it (each socket's reader): newest first, the listener last.
+        // Connecting the listener again puts it first, so an accept costs the same with 10,000
+        // connections open as with none.
+        disconnect(this, &QTcpServer::pendingConnectionAvailable, m_http, nullptr);
+        m_http->bind(this);
+    }
     addPendingConnection(socket); // QAbstractHttpServer connects its reader here, synchronously
     connection->attachAfterQt();
     Q_EMIT connectionReady(connection);
@@ -79,6 +87,12 @@ bool TcpServer::shareListener(const TcpServer &listening)
     Q_UNUSED(listening);
 #endif
     return false;
+}
+
+void TcpServer::attachTo(QAbstractHttpServer *http)
+{
+    m_http = http;
+    http->bind(this);
 }
 
 void TcpServer::closeAll()

@@ -3,6 +3,7 @@
 
 #include "httpconnection.h"
 
+#include <QAbstractHttpServer>
 #include <QSet>
 #include <QTcpServer>
 
@@ -26,6 +27,8 @@ public:
     bool shareListener(const TcpServer &listening);
     //! Closes every open connection (at shutdown); nothing can post to this thread afterwards.
     void closeAll();
+    //! Hands accepted connections to `http` (QAbstractHttpServer::bind()).
+    void attachTo(QAbstractHttpServer *http);
 
 Q_SIGNALS:
     void connectionReady(qradio::http::HttpConnection *connection);
@@ -38,6 +41,7 @@ private:
 
     Limits m_limits;
     int m_maxConnections;
+    QAbstractHttpServer *m_http = nullptr;
     std::shared_ptr<Mailbox> m_home = std::make_shared<Mailbox>(this); //!< closed in closeAll()
     QSet<HttpConnection *> m_connections;
 };
