@@ -5,6 +5,10 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace qradio::http {
@@ -168,7 +172,29 @@ void HttpConnection::sendRejection()
 void HttpConnection::writeRaw(const QByteArray &bytes)
 {
     m_link->unsent.fetch_add(bytes.size(), std::memory_order_relaxed);
-    m_socket->write(bytes);
+    sendOut(bytes);
+}
+
+qint64 HttpConnection::sendOut(const QByteArray &bytes)
+{
+    qint64 sent = 0;
+#ifdef Q_OS_UNIX
+    // Straight to the kernel while Qt holds nothing back; only what the kernel does not take
+    // goes through QTcpSocket. Qt 6.4 would copy every response into a 32 KiB chunk that each
+    // idle keep-alive connection then keeps for good (most of its memory; Unbuffered does not
+    // apply to an adopted descriptor).
+    if (m_socket->bytesToWrite() == 0) {
+        const ssize_t n = ::send(int(m_socket->socketDescriptor()), bytes.constData(), size_t(bytes.size()),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            sent = n;
+            m_link->unsent.fetch_sub(n, std::memory_order_relaxed);
+        }
+    }
+#endif
+    if (sent < bytes.size())
+        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
+    return sent;
 }
 
 void HttpConnection::onBytesWritten(qint64 bytes)
@@ -225,12 +251,13 @@ void HttpConnection::deliver(Exchange *id, const QByteArray &bytes, bool finishe
 {
     if (m_evicted || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    if (!bytes.isEmpty())
-        m_socket->write(bytes);
+    const qint64 direct = bytes.isEmpty() ? 0 : sendOut(bytes);
     if (m_exchanges.isEmpty() || m_exchanges.head().id != id)
         return;
     if (!finished) {
         m_exchanges.head().streaming = true;
+        if (direct > 0) // taken by the kernel at once: no bytesWritten() will say so
+            reach(m_exchanges.head(), [](Exchange *e) { Q_EMIT e->written(); });
         return;
     }
     exchangeFinished(id, keepAlive);

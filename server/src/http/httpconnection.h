@@ -77,6 +77,8 @@ private:
     //! Runs `work` on the exchange's thread if it still exists.
     void reach(const Slot &slot, std::function<void(Exchange *)> work);
     void writeRaw(const QByteArray &bytes);
+    //! Writes, straight to the kernel when possible; returns the bytes it took at once.
+    qint64 sendOut(const QByteArray &bytes);
     // Called through Exchange::onConnection, on this thread.
     void deliver(Exchange *id, const QByteArray &bytes, bool finished, bool keepAlive);
     void markBackground(Exchange *id);
