@@ -143,9 +143,11 @@ RequestFramer::Event RequestFramer::feed(QByteArrayView bytes, qsizetype *consum
             break;
         }
         case State::Head: {
+            // The head may take maxHeaderSize bytes plus its terminating empty line. Only that
+            // much is ever looked at, so the verdict does not depend on how the bytes arrive.
+            const qsizetype limit = m_limits.maxHeaderSize + 4;
             const qsizetype before = m_buffer.size();
-            const qsizetype room = m_limits.maxHeaderSize + 4 - before; // the terminator may pass the cap
-            m_buffer.append(rest.data(), std::min<qsizetype>(rest.size(), std::max<qsizetype>(room, 0)));
+            m_buffer.append(rest.data(), std::min<qsizetype>(rest.size(), limit - before));
             // The head ends at an empty line: LF LF, or CRLF CRLF and the mixes Qt accepts.
             qsizetype end = -1;
             for (qsizetype i = std::max<qsizetype>(before - 2, 1); i < m_buffer.size(); ++i) {
@@ -157,13 +159,11 @@ RequestFramer::Event RequestFramer::feed(QByteArrayView bytes, qsizetype *consum
                 }
             }
             if (end < 0) {
-                if (m_buffer.size() > m_limits.maxHeaderSize)
+                if (m_buffer.size() >= limit)
                     return done(fail(431, "Request header fields too large."));
                 used = bytes.size();
                 break;
             }
-            if (end > m_limits.maxHeaderSize + 2)
-                return done(fail(431, "Request header fields too large."));
             used += end - before;
             m_buffer.truncate(end);
             return done(parseHead());

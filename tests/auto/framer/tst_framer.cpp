@@ -109,6 +109,9 @@ private slots:
         row("NUL in a value", QByteArray("GET / HTTP/1.1\r\nHost: x\r\nX-A: a") + '\0' + "b\r\n\r\n", "E400");
         row("no colon", "GET / HTTP/1.1\r\nHost: x\r\nnonsense\r\n\r\n", "E400");
         row("head too large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(600, 'a') + "\r\n\r\n", "E431");
+        // maxHeaderSize (512) plus the terminator: the verdict must not depend on the reads.
+        row("head at the limit", "GET / HTTP/1.1\r\nHost: x\r\nX: " + QByteArray(484, 'a') + "\r\n\r\n", "H(GET,1,ka,len=0) C");
+        row("head one byte over", "GET / HTTP/1.1\r\nHost: x\r\nX: " + QByteArray(485, 'a') + "\r\n\r\n", "E431");
         row("unterminated head too large", "GET / HTTP/1.1\r\nX: " + QByteArray(600, 'a'), "E431");
         row("trailer too large", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: " + QByteArray(600, 'a') + "\r\n\r\n", "H(POST,1,ka,chunked) E400");
     }
