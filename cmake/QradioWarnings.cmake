@@ -9,10 +9,6 @@ function(qradio_set_warnings target)
   if(QRADIO_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
-  if(QRADIO_SANITIZE)
-    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
-    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
-  endif()
 endfunction()
 
 # qradio_strict_strings(target): library code spells out every string conversion.

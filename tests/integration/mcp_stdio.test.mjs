@@ -10,11 +10,17 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { mcpClientSuite } from "./mcp_support.mjs";
 
+// The SDK hands the server only a few variables (HOME, PATH, ...), as Claude Desktop does; a
+// QRADIO_SANITIZE build's server also needs its sanitizer options (suppressions, report folder).
+const sanitizerEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => /^(ASAN|LSAN|UBSAN|TSAN)_OPTIONS$/.test(name)));
+
 /** Starts the calculator as an MCP stdio server and connects a Client to it. */
 async function connectStdio() {
   const binary = process.env.QRADIO_CALCULATOR;
   assert.ok(binary, "QRADIO_CALCULATOR must name the calculator executable");
-  const transport = new StdioClientTransport({ command: binary, args: ["--mcp-stdio", "--port", "0"], stderr: "pipe" });
+  const transport = new StdioClientTransport({
+    command: binary, args: ["--mcp-stdio", "--port", "0"], stderr: "pipe", env: sanitizerEnv });
   const stderr = [];
   // A launcher without an MCP stdio hook says so on stderr and never answers: fail at once.
   const unavailable = new Promise((_, reject) => {

@@ -121,9 +121,22 @@ bool Context::sleepFor(std::chrono::duration<double> duration) const
 QCoro::Task<> Context::waitForClient() const
 {
     const std::shared_ptr<ContextPrivate> dd = d; // the handle may go before the frame does
+    if (!dd)
+        co_return;
     // A short poll: the session's backlog drains on socket writes this coroutine cannot see.
-    while (dd && dd->callerBehind && !dd->isCancelled() && dd->callerBehind())
+    bool waited = false;
+    while (dd->callerBehind && !dd->isCancelled() && dd->callerBehind()) {
         co_await QCoro::sleepFor(std::chrono::milliseconds(2));
+        waited = true;
+    }
+    // A generator its client keeps up with still goes back to the event loop now and then: the
+    // thread's other work goes on meanwhile, and the resumptions of generator and consumer unwind
+    // (they nest on the stack wherever the compiler makes them no tail calls: ASan, TSan builds).
+    if (waited || ++dd->valuesSinceYield >= ContextPrivate::kValuesPerYield) {
+        dd->valuesSinceYield = 0;
+        if (!waited)
+            co_await QCoro::sleepFor(std::chrono::milliseconds(0));
+    }
 }
 
 QByteArray Context::header(const QByteArray &name) const

@@ -32,6 +32,9 @@ public:
     std::function<void()> onProgress;
     //! True while the caller is too far behind (network thread; set for queued jobs).
     std::function<bool()> callerBehind;
+    //! Values a coroutine generator sent since it last went back to the event loop (its thread only).
+    int valuesSinceYield = 0;
+    static constexpr int kValuesPerYield = 64;
 
     void cancel();
     bool isCancelled() const { return m_cancelled.load(std::memory_order_acquire); }

@@ -467,7 +467,8 @@ void Queue::finished(const QString &eventId, const QJsonArray &outputs, const st
     JobPtr job = *it;
     Group &group = m_groups[job->groupKey];
     --group.running;
-    const QList<JobPtr> members = job->batchMembers.isEmpty() ? QList<JobPtr>{job} : job->batchMembers;
+    // Taken out, not copied: a batch's first job lists itself, and that cycle would keep it alive.
+    const QList<JobPtr> members = job->batchMembers.isEmpty() ? QList<JobPtr>{job} : std::exchange(job->batchMembers, {});
     const double seconds = job->clock.nsecsElapsed() / 1e9;
     if (!error && !cancelled) {
         Stats &stats = m_stats[job->endpoint->id];
@@ -777,6 +778,7 @@ void Queue::shutdown()
             job->observer(e);
         }
         job->state = Job::State::Done;
+        job->batchMembers.clear(); // a running batch lists its first job in itself: break the cycle
     }
     const QByteArray stopped = "data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"Server stopped "
                                "unexpectedly.\",\"session_not_found\":false,\"success\":false}\n\n";
