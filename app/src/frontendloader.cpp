@@ -39,18 +39,18 @@ LoadedFrontend loadFrontend()
     for (const QString &path : candidates()) {
         if (!QFileInfo::exists(path))
             continue;
-        auto *library = new QLibrary(path);     // never unloaded: the window's objects live in it
-        if (!library->load()) {
-            result.tried << path + QStringLiteral(": ") + library->errorString();
-            delete library;
+        // The window's objects live in it: never unmapped, not even by Qt's clean-up at exit.
+        QLibrary library(path);
+        library.setLoadHints(QLibrary::PreventUnloadHint);
+        if (!library.load()) {
+            result.tried << path + QStringLiteral(": ") + library.errorString();
             continue;
         }
-        const auto abi = reinterpret_cast<FrontendAbiFunction>(library->resolve(kFrontendAbiSymbol));
-        const auto create = reinterpret_cast<FrontendFactory>(library->resolve(kFrontendFactorySymbol));
+        const auto abi = reinterpret_cast<FrontendAbiFunction>(library.resolve(kFrontendAbiSymbol));
+        const auto create = reinterpret_cast<FrontendFactory>(library.resolve(kFrontendFactorySymbol));
         if (!abi || !create || std::strcmp(abi(), kFrontendAbi) != 0) {
             result.tried << path + QStringLiteral(": built for another Qradio or Qt");
-            library->unload();
-            delete library;
+            library.unload();
             continue;
         }
         result.frontend.reset(create());

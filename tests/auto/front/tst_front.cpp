@@ -11,6 +11,9 @@
 using namespace std::chrono_literals;
 
 static std::atomic<bool> floodStopped{false};
+//! A guard against a hang, not a timing check: a sanitized build (QRADIO_SANITIZER) runs several
+//! times slower.
+static int hangGuardMs(int ms) { return qEnvironmentVariableIsSet("QRADIO_SANITIZER") ? 4 * ms : ms; }
 static std::atomic<int> coYielded{0};
 static std::atomic<bool> coFloodEnded{false};
 struct SetOnExit
@@ -248,7 +251,7 @@ private slots:
         stream.send("GET /gradio_api/queue/data?session_hash=slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
         // Never read: the server must cut us off (which cancels the job) rather than buffer
         // without end; meanwhile it keeps serving others.
-        QTRY_VERIFY_WITH_TIMEOUT(floodStopped.load(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(floodStopped.load(), hangGuardMs(30000));
         QCOMPARE(rawRequest(port, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n").status, 200);
     }
 
@@ -277,7 +280,7 @@ private slots:
         stream.send("GET /gradio_api/queue/data?session_hash=coslow HTTP/1.1\r\nHost: localhost\r\n\r\n");
         // The reader never reads: the generator is paused while it is behind, and the reader is
         // cut off after a while without reading, which stops the call.
-        QTRY_VERIFY_WITH_TIMEOUT(coFloodEnded.load(), 40000);
+        QTRY_VERIFY_WITH_TIMEOUT(coFloodEnded.load(), hangGuardMs(40000));
         // Paused means it produced about what the socket buffers hold (a few MB: ~200 values of
         // 64 KB), not the 128 MB (2,000 values) an unpaced burst runs up to before it is cut off.
         QVERIFY2(coYielded.load() < 1000, QByteArray::number(coYielded.load()));
