@@ -127,7 +127,7 @@ bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QSt
     return true;
 }
 
-void NetCore::stopNetworkThreads()
+void NetCore::stopAccepting()
 {
     for (NetworkThread &n : m_network)
         QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp] { tcp->close(); }, Qt::BlockingQueuedConnection);
@@ -135,7 +135,7 @@ void NetCore::stopNetworkThreads()
 
 void NetCore::shutdown()
 {
-    stopNetworkThreads(); // stop accepting first
+    stopAccepting(); // first
     if (m_queue)
         m_queue->shutdown();
     for (const Heartbeat &h : std::as_const(m_heartbeats))

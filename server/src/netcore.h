@@ -71,7 +71,7 @@ private:
         http::TcpServer *tcp = nullptr;
     };
     bool startNetworkThreads(const QHostAddress &address, quint16 port, QString *error);
-    void stopNetworkThreads();
+    void stopAccepting();
     //! On a network thread: guard, hooks, routing; Inline routes answered there.
     void dispatch(http::Exchange *exchange);
     void beat();

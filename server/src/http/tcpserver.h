@@ -21,7 +21,6 @@ class TcpServer : public QTcpServer
     Q_OBJECT
 public:
     TcpServer(const Limits &limits, int maxConnections, QObject *parent = nullptr);
-    int openConnections() const { return int(m_connections.size()); }
     //! Accepts from `listening`'s socket too (another network thread's); false where the
     //! platform cannot share it.
     bool shareListener(const TcpServer &listening);

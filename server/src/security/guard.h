@@ -43,7 +43,6 @@ public:
     std::optional<Response> check(const Request &request, int routeFlags) const; //!< http::RouteFlag
     //! Whether CORS may name this request's Origin (present and allowed).
     bool corsAllowed(const Request &request) const;
-    bool requiresToken() const { return !m_token.isEmpty(); }
 
 private:
     bool hostAllowed(const QString &host) const;
