@@ -3,12 +3,12 @@
 
 #include "http/httpserver.h"
 #include "http/tcpserver.h"
+#include "mcp/registry_p.h"
 #include "queue/queue.h"
-#include "queue/session.h"
+#include "routes.h"
 #include "server_p.h"
 
 #include <QCoreApplication>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 
 #ifdef Q_OS_UNIX
@@ -42,11 +42,10 @@ static int connectionCapFromFileLimit()
     return 2000;
 }
 
-NetCore::NetCore(ServerPrivate *d) : m_d(d), m_heartbeatTimer(this)
+NetCore::NetCore(ServerPrivate *d) : m_d(d)
 {
     m_routePool.setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
     m_routePool.setObjectName(QStringLiteral("qradio-routes"));
-    connect(&m_heartbeatTimer, &QTimer::timeout, this, &NetCore::beat);
 }
 
 NetCore::~NetCore() = default;
@@ -54,9 +53,9 @@ NetCore::~NetCore() = default;
 bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort)
 {
     m_queue = new queue::Queue(m_d->options, this);
-    m_queue->setEndpoints(m_d->frozen);
+    m_queue->setEndpoints(m_d->endpointTable.all());
+    installBuiltinRoutes();
     const ServerOptions &o = m_d->options;
-    m_heartbeatTimer.start(o.heartbeatInterval);
     if (!address)
         return true; // no port: in-process transports only
     if (!startNetworkThreads(*address, port, error))
@@ -69,6 +68,16 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
     for (NetworkThread &n : m_network)
         QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp] { tcp->resumeAccepting(); }, Qt::BlockingQueuedConnection);
     return true;
+}
+
+void NetCore::installBuiltinRoutes()
+{
+    const RouteContext context{this, m_queue, &m_d->options, &m_d->endpointTable, this, m_d->appId};
+    api::installRoutes(m_d->router, context);
+    queue::installRoutes(m_d->router, context);
+    if (!m_d->mcp)
+        m_d->mcp = McpRegistryPrivate::make({});
+    mcp::installRoutes(m_d->router, context, *m_d->mcp->d_func());
 }
 
 bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QString *error)
@@ -137,11 +146,7 @@ void NetCore::shutdown()
 {
     stopAccepting(); // first
     if (m_queue)
-        m_queue->shutdown();
-    for (const Heartbeat &h : std::as_const(m_heartbeats))
-        if (h.exchange)
-            h.exchange->end();
-    m_heartbeats.clear();
+        m_queue->shutdown(); // the queue's streams and the heartbeats end
     m_routePool.waitForDone(3000);
     // Close every connection on its thread; then run what that posted here (exchanges learning
     // their client is gone) while the network threads still exist. After this no exchange is
@@ -155,32 +160,6 @@ void NetCore::shutdown()
         delete n.http; // with its TcpServer and any socket left; the thread has finished
     }
     m_network.clear();
-}
-
-void NetCore::holdHeartbeat(http::Exchange *exchange, const QString &session)
-{
-    // First frame at once: the Python client reads it with a 20 s timeout.
-    beginStream(exchange, queue::Session::streamHead());
-    exchange->write("data: ALIVE\n\n");
-    exchange->setBackground();
-    Heartbeat h{exchange, session, {}};
-    h.open.start();
-    m_heartbeats.append(h);
-}
-
-void NetCore::beat()
-{
-    const qint64 limit = m_d->options.heartbeatStreamTimeout.count();
-    m_heartbeats.removeIf([this, limit](const Heartbeat &h) {
-        if (!h.exchange || !h.exchange->isOpen())
-            return true;
-        if (h.open.elapsed() >= limit && !m_queue->hasPendingEvents(h.session)) {
-            h.exchange->end();
-            return true;
-        }
-        h.exchange->write("data: ALIVE\n\n");
-        return false;
-    });
 }
 
 void NetCore::applyCors(const Request &request, Response &response) const
@@ -207,26 +186,6 @@ void NetCore::beginStream(http::Exchange *exchange, Response head)
     for (const auto &hook : m_d->afterHooks)
         hook(exchange->request(), head);
     exchange->beginStream(std::move(head));
-}
-
-bool NetCore::jsonBody(http::Exchange *exchange, QJsonObject *out)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(exchange->request().body, &error);
-    if (error.error == QJsonParseError::NoError && doc.isObject()) {
-        *out = doc.object();
-        return true;
-    }
-    const QString msg = error.error != QJsonParseError::NoError
-        ? QStringLiteral("JSON decode error: %1 at offset %2").arg(error.errorString()).arg(error.offset)
-        : QStringLiteral("Input should be a JSON object");
-    const QJsonObject item{{QStringLiteral("type"), error.error != QJsonParseError::NoError ? QStringLiteral("json_invalid")
-                                                                                          : QStringLiteral("model_attributes_type")},
-                           {QStringLiteral("loc"), QJsonArray{QStringLiteral("body"), int(error.offset)}},
-                           {QStringLiteral("msg"), msg},
-                           {QStringLiteral("input"), QJsonObject()}};
-    respond(exchange, Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422));
-    return false;
 }
 
 Response NetCore::runHandler(const std::function<Response()> &work, const Request &request) const

@@ -2,12 +2,10 @@
 #pragma once
 
 #include "http/exchange.h"
+#include "http/responder.h"
 #include "security/guard.h"
 
-#include <QElapsedTimer>
-#include <QJsonObject>
 #include <QThreadPool>
-#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -30,7 +28,8 @@ class ServerPrivate;
 //! and answer trivial routes (Inline) on the spot; blocking user routes go to the route pool and
 //! come back. Everything else (the queue, MCP, streams) runs on the core thread this object
 //! lives on, which gets the exchange handed over and writes to it through posted calls.
-class NetCore : public QObject
+//! Built-in routes see it only as their Responder (routes.h).
+class NetCore : public QObject, public http::Responder
 {
     Q_OBJECT
 public:
@@ -42,39 +41,24 @@ public:
     void shutdown();
 
     //! Answers with a complete response, after CORS and the after-request hooks.
-    void respond(http::Exchange *exchange, Response response);
+    void respond(http::Exchange *exchange, Response response) override;
     //! Starts a streamed response (CORS and hooks applied to its head).
-    void beginStream(http::Exchange *exchange, Response head);
-    //! Parses a JSON object body, or answers 422 the way FastAPI does and returns false.
-    bool jsonBody(http::Exchange *exchange, QJsonObject *out);
-    //! Runs `work` on the route pool and answers with its result on the exchange's thread.
-    void runUser(http::Exchange *exchange, std::function<Response()> work);
-
-    queue::Queue *queue() const { return m_queue; }
-    ServerPrivate *d() const { return m_d; }
-    //! Holds a heartbeat stream (GET /gradio_api/heartbeat/<session>) open with `ALIVE` frames;
-    //! ended at shutdown, or once it has been open heartbeatStreamTimeout while its session has
-    //! no events pending. It yields to new connections at the connection cap.
-    void holdHeartbeat(http::Exchange *exchange, const QString &session);
+    void beginStream(http::Exchange *exchange, Response head) override;
 
 private:
-    struct Heartbeat
-    {
-        QPointer<http::Exchange> exchange;
-        QString session;
-        QElapsedTimer open;
-    };
     struct NetworkThread
     {
         std::unique_ptr<QThread> thread;
         http::HttpServer *http = nullptr; //!< lives on `thread`; owns the TcpServer
         http::TcpServer *tcp = nullptr;
     };
+    void installBuiltinRoutes();
     bool startNetworkThreads(const QHostAddress &address, quint16 port, QString *error);
     void stopAccepting();
     //! On a network thread: guard, hooks, routing; Inline routes answered there.
     void dispatch(http::Exchange *exchange);
-    void beat();
+    //! Runs `work` on the route pool and answers with its result on the exchange's thread.
+    void runUser(http::Exchange *exchange, std::function<Response()> work);
     void applyCors(const Request &request, Response &response) const;
     Response runHandler(const std::function<Response()> &work, const Request &request) const;
 
@@ -83,8 +67,6 @@ private:
     std::vector<NetworkThread> m_network;
     queue::Queue *m_queue = nullptr;
     QThreadPool m_routePool;
-    QList<Heartbeat> m_heartbeats;
-    QTimer m_heartbeatTimer;
 };
 
 } // namespace qradio

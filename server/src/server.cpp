@@ -66,7 +66,10 @@ EndpointBuilder Server::addEndpoint(const QString &name, detail::Invoker invoker
         if (c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-'))
             clean += c;
     QString unique = clean;
-    for (int n = 1; d->endpointByName(unique); ++n)
+    const auto taken = [this](const QString &candidate) {
+        return std::any_of(d->endpoints.cbegin(), d->endpoints.cend(), [&](const auto &e) { return e->name == candidate; });
+    };
+    for (int n = 1; taken(unique); ++n)
         unique = clean + QLatin1Char('_') + QString::number(n);
     spec->name = unique;
     spec->invoker = std::move(invoker);
@@ -133,10 +136,7 @@ bool Server::serve(const QHostAddress *address, quint16 port)
                        .arg(address->toString());
         return false;
     }
-    d->frozen.clear();
-    for (const auto &e : std::as_const(d->endpoints))
-        d->frozen.append(e);
-    d->installBuiltinRoutes();
+    d->endpointTable = EndpointTable({d->endpoints.cbegin(), d->endpoints.cend()});
 
     d->thread = std::make_unique<QThread>();
     d->thread->setObjectName(QStringLiteral("qradio-core"));
@@ -243,28 +243,6 @@ EndpointBuilder &EndpointBuilder::mcpTool(const QString &name)
     m_spec->mcpTool = true;
     m_spec->mcpName = name;
     return *this;
-}
-
-// ---- ServerPrivate ---------------------------------------------------------------------------
-
-std::shared_ptr<const EndpointSpec> ServerPrivate::endpointByName(const QString &name) const
-{
-    for (const auto &e : endpoints)
-        if (e->name == name)
-            return e;
-    return nullptr;
-}
-
-std::shared_ptr<const EndpointSpec> ServerPrivate::endpointById(int id) const
-{
-    return id >= 0 && id < endpoints.size() ? endpoints.at(id) : nullptr;
-}
-
-void ServerPrivate::installBuiltinRoutes()
-{
-    api::installApiRoutes(*this);
-    queue::installQueueRoutes(*this);
-    mcp::installRoutes(*this);
 }
 
 } // namespace qradio

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "api/endpointtable.h"
 #include "http/router.h"
 #include "netcore.h"
 
@@ -17,7 +18,7 @@ class ServerPrivate
 public:
     ServerOptions options;
     QList<std::shared_ptr<EndpointSpec>> endpoints;
-    QList<std::shared_ptr<const EndpointSpec>> frozen; //!< read-only view once listening
+    EndpointTable endpointTable; //!< the endpoints, read-only, from listen() on
     http::Router router;
     std::vector<std::function<std::optional<Response>(const Request &)>> beforeHooks;
     std::vector<std::function<void(const Request &, Response &)>> afterHooks;
@@ -31,22 +32,6 @@ public:
     QHostAddress address;
     quint16 port = 0;
     qint64 appId = 0;
-    bool startupEventsSent = false;
-
-    std::shared_ptr<const EndpointSpec> endpointByName(const QString &name) const;
-    std::shared_ptr<const EndpointSpec> endpointById(int id) const;
-    void installBuiltinRoutes();
 };
-
-namespace api {
-void installApiRoutes(ServerPrivate &d);
-}
-namespace queue {
-void installQueueRoutes(ServerPrivate &d);
-}
-namespace mcp {
-//! The MCP routes under /gradio_api/mcp (when options.mcpServer) and the MCP service stdio uses.
-void installRoutes(ServerPrivate &d);
-}
 
 } // namespace qradio

@@ -6,7 +6,6 @@
 
 #include "../api/arguments.h"
 #include "../queue/queue.h"
-#include "../server_p.h"
 
 #include <QLoggingCategory>
 #include <QUuid>
@@ -32,8 +31,8 @@ std::shared_ptr<Call> Service::newCall(const Message &m, const Incoming &in)
         // A client reusing the id of a request still running: the old one can no longer be
         // told apart, so it goes.
         auto old = m_calls.value(call->key);
-        if (!old->eventId.isEmpty() && core())
-            core()->queue()->cancel(old->eventId);
+        if (!old->eventId.isEmpty() && queue())
+            queue()->cancel(old->eventId);
         old->done = true;
         old->reply->abandon();
         endCall(old);
@@ -48,8 +47,8 @@ std::shared_ptr<Call> Service::newCall(const Message &m, const Incoming &in)
         if (!c || !service || c->done)
             return;
         c->done = true; // the client hung up: stop the work
-        if (!c->eventId.isEmpty() && service->core())
-            service->core()->queue()->cancel(c->eventId);
+        if (!c->eventId.isEmpty() && service->queue())
+            service->queue()->cancel(c->eventId);
         service->endCall(c);
     };
     return call;
@@ -78,7 +77,7 @@ void Service::runEndpoint(const Message &m, const Incoming &in, const std::share
     auto call = newCall(m, in);
     call->name = name;
     auto session = in.session;
-    CallLinks::add(call->token, {weak_from_this(), m_mailbox, core()->thread(),
+    CallLinks::add(call->token, {weak_from_this(), m_mailbox, m_core->thread(),
                                  session ? session->clientCapabilities : QJsonObject()});
 
     // The endpoint sees the MCP request's headers (gr.Request / gr.Header parity), Gradio's
@@ -106,7 +105,7 @@ void Service::runEndpoint(const Message &m, const Incoming &in, const std::share
         if (c && service)
             service->onJobEvent(c, event, success, failure);
     };
-    const auto joined = core()->queue()->submit(std::move(s));
+    const auto joined = m_queue->submit(std::move(s));
     if (call->done)
         return; // answered during submit (its arguments did not fit)
     if (joined.status != 200) {

@@ -6,7 +6,8 @@
 #include "service.h"
 
 #include "../http/exchange.h"
-#include "../server_p.h"
+#include "../routes.h"
+#include "registry_p.h"
 
 #include <QLoggingCategory>
 
@@ -23,9 +24,9 @@ const QString kBase = QStringLiteral("/gradio_api/mcp");
 
 struct Routes
 {
-    ServerPrivate *d;
+    RouteContext context;
     std::shared_ptr<Service> service;
-    NetCore *core() const { return d->core; }
+    http::Responder *out() const { return context.out; }
 };
 using Ctx = std::shared_ptr<const Routes>;
 
@@ -40,7 +41,7 @@ bool versionAccepted(const Ctx &c, Exchange *ex)
 {
     const QByteArray version = ex->request().header("mcp-protocol-version");
     if (!version.isEmpty() && !supportedVersions().contains(QString::fromLatin1(version))) {
-        c->core()->respond(ex, rpcError(400, code::InvalidRequest,
+        c->out()->respond(ex, rpcError(400, code::InvalidRequest,
                                         QStringLiteral("Bad Request: Unsupported protocol version: %1. Supported versions: %2")
                                             .arg(QString::fromLatin1(version), supportedVersions().join(QStringLiteral(", ")))));
         return false;
@@ -75,16 +76,16 @@ Message parse(const Ctx &c, Exchange *ex)
     const Request &r = ex->request();
     Message none;
     if (r.body.size() > kMaxMessage) {
-        c->core()->respond(ex, rpcError(413, code::InvalidRequest, QStringLiteral("Request body too large: the limit is 4 MiB.")));
+        c->out()->respond(ex, rpcError(413, code::InvalidRequest, QStringLiteral("Request body too large: the limit is 4 MiB.")));
         return none;
     }
     const ParsedJson json = ParsedJson::parse(r.body);
     if (json.kind == ParsedJson::Error) {
-        c->core()->respond(ex, rpcError(400, code::ParseError, json.error));
+        c->out()->respond(ex, rpcError(400, code::ParseError, json.error));
         return none;
     }
     if (json.kind == ParsedJson::Array) {
-        c->core()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Invalid Request: batches are not supported")));
+        c->out()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Invalid Request: batches are not supported")));
         return none;
     }
     Message m = json.kind == ParsedJson::Object ? Message::classify(json.object) : Message();
@@ -92,7 +93,7 @@ Message parse(const Ctx &c, Exchange *ex)
         m.error = QStringLiteral("a message must be a JSON object");
     if (m.kind == Message::Invalid) {
         const QJsonValue id = m.id.isString() || m.id.isDouble() ? m.id : QJsonValue();
-        c->core()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Invalid Request: ") + m.error, id));
+        c->out()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Invalid Request: ") + m.error, id));
     }
     return m;
 }
@@ -131,7 +132,7 @@ void streamablePost(const Ctx &c, Exchange *ex)
     } else if (!sessionId.isEmpty()) {
         session = c->service->session(sessionId);
         if (!session || session->transport != Session::Transport::StreamableHttp) {
-            c->core()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found"),
+            c->out()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found"),
                                             m.kind == Message::Request ? m.id : QJsonValue()));
             return;
         }
@@ -142,10 +143,10 @@ void streamablePost(const Ctx &c, Exchange *ex)
     Service::Incoming in = incoming(r, session);
     if (m.kind != Message::Request) {
         c->service->handle(m, in);
-        c->core()->respond(ex, withSession(Response(202, {}, {}), session ? session->id : QString()));
+        c->out()->respond(ex, withSession(Response(202, {}, {}), session ? session->id : QString()));
         return;
     }
-    in.reply = PostReply::create(c->core(), ex, accepts(r, "text/event-stream"), session ? session->id : QString());
+    in.reply = PostReply::create(c->out(), ex, accepts(r, "text/event-stream"), session ? session->id : QString());
     c->service->handle(m, in);
 }
 
@@ -155,7 +156,7 @@ void streamableGet(const Ctx &c, Exchange *ex)
     if (!admit(c, ex))
         return;
     if (!r.header("accept").contains("text/event-stream")) {
-        c->core()->respond(ex, Response::html(landingPage(c->service->catalog(), r, c->d->options)));
+        c->out()->respond(ex, Response::html(landingPage(c->service->catalog(), r, *c->context.options)));
         return;
     }
     const QString sessionId = QString::fromLatin1(r.header("mcp-session-id"));
@@ -164,20 +165,20 @@ void streamableGet(const Ctx &c, Exchange *ex)
         Response no = rpcError(405, code::InvalidRequest,
                                QStringLiteral("Method Not Allowed: a standalone stream needs an Mcp-Session-Id"));
         no.setHeader("Allow", "GET, POST, DELETE");
-        c->core()->respond(ex, no);
+        c->out()->respond(ex, no);
         return;
     }
     auto session = c->service->session(sessionId);
     if (!session || session->transport != Session::Transport::StreamableHttp) {
-        c->core()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found")));
+        c->out()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found")));
         return;
     }
     if (session->outlet && session->outlet->isOpen()) {
-        c->core()->respond(ex, rpcError(409, code::InvalidRequest,
+        c->out()->respond(ex, rpcError(409, code::InvalidRequest,
                                         QStringLiteral("Conflict: this session already has a standalone stream")));
         return;
     }
-    c->core()->beginStream(ex, withSession(sseHead(), session->id));
+    c->out()->beginStream(ex, withSession(sseHead(), session->id));
     session->outlet = std::make_shared<SseOutlet>(ex);
     session->lastActive.start();
 }
@@ -188,15 +189,15 @@ void streamableDelete(const Ctx &c, Exchange *ex)
         return;
     const QString sessionId = QString::fromLatin1(ex->request().header("mcp-session-id"));
     if (sessionId.isEmpty()) {
-        c->core()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Bad Request: Mcp-Session-Id header required")));
+        c->out()->respond(ex, rpcError(400, code::InvalidRequest, QStringLiteral("Bad Request: Mcp-Session-Id header required")));
         return;
     }
     if (!c->service->session(sessionId)) {
-        c->core()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found")));
+        c->out()->respond(ex, rpcError(404, code::SessionNotFound, QStringLiteral("Session not found")));
         return;
     }
     c->service->closeSession(sessionId);
-    c->core()->respond(ex, Response(200, {}, {}));
+    c->out()->respond(ex, Response(200, {}, {}));
 }
 
 // ---- legacy HTTP+SSE --------------------------------------------------------------------------
@@ -204,7 +205,7 @@ void streamableDelete(const Ctx &c, Exchange *ex)
 QString basePath(const Ctx &c)
 {
     // The endpoint event is a path; under a root path it carries that prefix.
-    QString root = QUrl(c->d->options.rootPath).path();
+    QString root = QUrl(c->context.options->rootPath).path();
     while (root.endsWith(QLatin1Char('/')))
         root.chop(1);
     return root + kBase;
@@ -215,7 +216,7 @@ void sseGet(const Ctx &c, Exchange *ex)
     if (!admit(c, ex))
         return;
     auto session = c->service->createSession(Session::Transport::Sse);
-    c->core()->beginStream(ex, sseHead());
+    c->out()->beginStream(ex, sseHead());
     auto outlet = std::make_shared<SseOutlet>(ex);
     session->outlet = outlet;
     outlet->sendEvent("endpoint", (basePath(c) + QStringLiteral("/messages/?session_id=") + session->id).toUtf8());
@@ -234,26 +235,26 @@ void ssePost(const Ctx &c, Exchange *ex)
         return;
     const QString id = r.query.queryItemValue(QStringLiteral("session_id"));
     if (id.isEmpty()) {
-        c->core()->respond(ex, Response::text(QStringLiteral("session_id is required"), 400));
+        c->out()->respond(ex, Response::text(QStringLiteral("session_id is required"), 400));
         return;
     }
     static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
     if (!hex.match(id).hasMatch()) {
-        c->core()->respond(ex, Response::text(QStringLiteral("Invalid session ID"), 400));
+        c->out()->respond(ex, Response::text(QStringLiteral("Invalid session ID"), 400));
         return;
     }
     auto session = c->service->session(id);
     if (!session || session->transport != Session::Transport::Sse || !session->outlet || !session->outlet->isOpen()) {
-        c->core()->respond(ex, Response::text(QStringLiteral("Could not find session"), 404));
+        c->out()->respond(ex, Response::text(QStringLiteral("Could not find session"), 404));
         return;
     }
     const ParsedJson json = ParsedJson::parse(r.body);
     const Message m = json.kind == ParsedJson::Object ? Message::classify(json.object) : Message();
     if (m.kind == Message::Invalid) {
-        c->core()->respond(ex, Response::text(QStringLiteral("Could not parse message"), 400));
+        c->out()->respond(ex, Response::text(QStringLiteral("Could not parse message"), 400));
         return;
     }
-    c->core()->respond(ex, Response::text(QStringLiteral("Accepted"), 202));
+    c->out()->respond(ex, Response::text(QStringLiteral("Accepted"), 202));
     Service::Incoming in = incoming(r, session);
     if (m.kind == Message::Request)
         in.reply = std::make_shared<OutletReply>(session->outlet);
@@ -270,7 +271,7 @@ void schema(const Ctx &c, Exchange *ex)
     const QString tools = ex->request().query.queryItemValue(QStringLiteral("tools"));
     for (const QString &t : tools.split(QLatin1Char(','), Qt::SkipEmptyParts))
         only.insert(t.trimmed());
-    c->core()->respond(ex, Response::json(c->service->catalog().schemaListing(only)));
+    c->out()->respond(ex, Response::json(c->service->catalog().schemaListing(only)));
 }
 
 void elsewhere(const Ctx &c, Exchange *ex)
@@ -288,34 +289,30 @@ void elsewhere(const Ctx &c, Exchange *ex)
     if (!allow.isEmpty()) {
         Response r405 = Response::error(405, QStringLiteral("Method Not Allowed"));
         r405.setHeader("Allow", allow);
-        c->core()->respond(ex, r405);
+        c->out()->respond(ex, r405);
         return;
     }
-    c->core()->respond(ex, Response::text(QStringLiteral("Path '%1' not found. The MCP HTTP transport is available at %2/.")
+    c->out()->respond(ex, Response::text(QStringLiteral("Path '%1' not found. The MCP HTTP transport is available at %2/.")
                                               .arg(r.path, kBase),
                                           404));
 }
 
 } // namespace
 
-void installRoutes(ServerPrivate &d)
+std::shared_ptr<Service> installRoutes(http::Router &r, const RouteContext &context, McpRegistryPrivate &registry)
 {
-    if (!d.mcp)
-        d.mcp = McpRegistryPrivate::make({});
-    McpRegistryPrivate *registry = d.mcp->d_func();
-    registry->server = &d;
-    auto catalog = std::make_shared<const Catalog>(d.frozen, *registry);
-    auto service = std::make_shared<Service>(
-        &d, catalog, Service::Settings{d.options.title, QStringLiteral(QRADIO_MCP_VERSION), registry->instructions});
+    auto catalog = std::make_shared<const Catalog>(context.endpoints->all(), registry);
+    auto service = std::make_shared<Service>(context.core, context.queue, catalog,
+                                             Service::Settings{context.options->title, QStringLiteral(QRADIO_MCP_VERSION),
+                                                               registry.instructions});
     {
-        QMutexLocker lock(&registry->serviceMutex);
-        registry->service = service;
+        QMutexLocker lock(&registry.serviceMutex);
+        registry.service = service;
     }
-    if (!d.options.mcpServer)
-        return; // stdio can still use the service; HTTP has no MCP routes at all
+    if (!context.options->mcpServer)
+        return service; // stdio can still use the service; HTTP has no MCP routes at all
 
-    auto c = std::make_shared<const Routes>(Routes{&d, service});
-    auto &r = d.router;
+    auto c = std::make_shared<const Routes>(Routes{context, service});
     for (const QString &path : {kBase, kBase + QStringLiteral("/http")}) {
         r.addBuiltin("POST", path, [c](Exchange *ex) { streamablePost(c, ex); }, http::JsonBody);
         r.addBuiltin("GET", path, [c](Exchange *ex) { streamableGet(c, ex); });
@@ -326,6 +323,7 @@ void installRoutes(ServerPrivate &d)
     r.addBuiltin("GET", kBase + QStringLiteral("/schema"), [c](Exchange *ex) { schema(c, ex); });
     for (const char *method : {"GET", "POST", "PUT", "PATCH", "DELETE"})
         r.addBuiltin(method, kBase + QStringLiteral("/<rest...>"), [c](Exchange *ex) { elsewhere(c, ex); });
+    return service;
 }
 
 } // namespace qradio::mcp

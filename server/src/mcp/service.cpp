@@ -3,7 +3,6 @@
 #include "service.h"
 
 #include "../queue/queue.h"
-#include "../server_p.h"
 
 #include <QLoggingCategory>
 #include <QTimer>
@@ -13,7 +12,7 @@ Q_LOGGING_CATEGORY(lcMcp, "qradio.mcp")
 
 namespace qradio::mcp {
 
-//! The service's foothold on the network thread: a child of NetCore, so it dies with it.
+//! The service's foothold on the core thread: a child of the core object, so it dies with it.
 class Service::Host : public QObject
 {
 public:
@@ -45,8 +44,8 @@ void Waiter::complete(QJsonObject r, QString e)
     wake.notify_all();
 }
 
-Service::Service(ServerPrivate *d, std::shared_ptr<const Catalog> catalog, Settings settings)
-    : m_d(d), m_catalog(std::move(catalog)), m_settings(std::move(settings)), m_pool(std::make_unique<QThreadPool>())
+Service::Service(QObject *core, queue::Queue *queue, std::shared_ptr<const Catalog> catalog, Settings settings)
+    : m_core(core), m_queue(queue), m_catalog(std::move(catalog)), m_settings(std::move(settings)), m_pool(std::make_unique<QThreadPool>())
 {
     m_pool->setMaxThreadCount(2);
     m_pool->setObjectName(QStringLiteral("qradio-mcp"));
@@ -57,9 +56,9 @@ Service::~Service()
     m_pool->waitForDone();
 }
 
-NetCore *Service::core() const
+queue::Queue *Service::queue() const
 {
-    return m_d->core;
+    return m_stopped ? nullptr : m_queue.data();
 }
 
 void Service::Mailbox::post(std::function<void()> fn)
@@ -83,9 +82,9 @@ void Service::Mailbox::close()
 
 void Service::ensureHost()
 {
-    if (m_host || m_stopped || !m_d->core)
+    if (m_host || m_stopped || !m_core)
         return;
-    m_host = new Host(this, m_d->core);
+    m_host = new Host(this, m_core);
     m_mailbox->open(m_host);
 }
 
@@ -166,8 +165,8 @@ void Service::closeSession(const QString &id)
         if (call->session.lock() == session)
             calls.append(call);
     for (const auto &call : std::as_const(calls)) {
-        if (!call->eventId.isEmpty() && core())
-            core()->queue()->cancel(call->eventId);
+        if (!call->eventId.isEmpty() && queue())
+            queue()->cancel(call->eventId);
         if (!call->done) {
             call->done = true;
             call->reply->abandon();
@@ -219,8 +218,8 @@ void Service::handleNotification(const Message &m, const Incoming &in)
             return;
         qCDebug(lcMcp) << "client cancelled request" << id << m.params.value(QLatin1String("reason")).toString();
         call->done = true;
-        if (!call->eventId.isEmpty() && core())
-            core()->queue()->cancel(call->eventId); // its Cancelled event finds the call done
+        if (!call->eventId.isEmpty() && queue())
+            queue()->cancel(call->eventId); // its Cancelled event finds the call done
         call->reply->abandon();
         endCall(call);
     }

@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QMutex>
+#include <QPointer>
 #include <QThread>
 #include <QThreadPool>
 
@@ -18,11 +19,10 @@
 #include <mutex>
 
 namespace qradio {
-class NetCore;
-class ServerPrivate;
 namespace queue {
+class Queue;
 struct JobEvent;
-}
+} // namespace queue
 } // namespace qradio
 
 namespace qradio::mcp {
@@ -68,11 +68,13 @@ public:
         QString version;
         QString instructions;
     };
-    Service(ServerPrivate *d, std::shared_ptr<const Catalog> catalog, Settings settings);
+    //! `core` is the core thread's object, where the service runs; `queue` runs its calls.
+    Service(QObject *core, queue::Queue *queue, std::shared_ptr<const Catalog> catalog, Settings settings);
     ~Service();
 
     const Catalog &catalog() const { return *m_catalog; }
-    NetCore *core() const;
+    //! The queue, or null once the server stopped.
+    queue::Queue *queue() const;
 
     //! What came with a message besides its JSON.
     struct Incoming
@@ -149,7 +151,8 @@ private:
     std::shared_ptr<Call> newCall(const Message &m, const Incoming &in);
     static QString callKey(const Incoming &in, const QJsonValue &id);
 
-    ServerPrivate *m_d;
+    QPointer<QObject> m_core;
+    QPointer<queue::Queue> m_queue;
     std::shared_ptr<const Catalog> m_catalog;
     Settings m_settings;
     Host *m_host = nullptr;

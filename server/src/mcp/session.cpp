@@ -2,7 +2,7 @@
 #include "session.h"
 
 #include "../http/exchange.h"
-#include "../server_p.h"
+#include "../http/responder.h"
 
 #include <cerrno>
 #include <unistd.h>
@@ -77,10 +77,10 @@ bool StdioOutlet::send(const QByteArray &message)
 
 // ---- PostReply --------------------------------------------------------------------------------
 
-std::shared_ptr<PostReply> PostReply::create(NetCore *core, http::Exchange *exchange, bool canStream,
+std::shared_ptr<PostReply> PostReply::create(http::Responder *out, http::Exchange *exchange, bool canStream,
                                              const QString &sessionId)
 {
-    std::shared_ptr<PostReply> reply(new PostReply(core, exchange, canStream, sessionId));
+    std::shared_ptr<PostReply> reply(new PostReply(out, exchange, canStream, sessionId));
     std::weak_ptr<PostReply> weak = reply;
     QObject::connect(exchange, &http::Exchange::closed, exchange, [weak] {
         auto self = weak.lock();
@@ -95,8 +95,8 @@ std::shared_ptr<PostReply> PostReply::create(NetCore *core, http::Exchange *exch
     return reply;
 }
 
-PostReply::PostReply(NetCore *core, http::Exchange *exchange, bool canStream, const QString &sessionId)
-    : m_core(core), m_exchange(exchange), m_canStream(canStream), m_sessionId(sessionId)
+PostReply::PostReply(http::Responder *out, http::Exchange *exchange, bool canStream, const QString &sessionId)
+    : m_out(out), m_exchange(exchange), m_canStream(canStream), m_sessionId(sessionId)
 {}
 
 Response PostReply::head(int status, QByteArray body, QByteArray contentType) const
@@ -116,7 +116,7 @@ void PostReply::startStream()
         h.setHeader("Mcp-Session-Id", m_sessionId.toLatin1());
         h.setHeader("Access-Control-Expose-Headers", "Mcp-Session-Id");
     }
-    m_core->beginStream(m_exchange, h);
+    m_out->beginStream(m_exchange, h);
     m_streaming = true;
 }
 
@@ -141,7 +141,7 @@ void PostReply::finish(const QByteArray &message)
         m_exchange->end();
         return;
     }
-    m_core->respond(m_exchange, head(200, message, "application/json"));
+    m_out->respond(m_exchange, head(200, message, "application/json"));
 }
 
 void PostReply::abandon()
@@ -155,7 +155,7 @@ void PostReply::abandon()
         m_exchange->end();
         return;
     }
-    m_core->respond(m_exchange, head(202, {}, {}));
+    m_out->respond(m_exchange, head(202, {}, {}));
 }
 
 bool PostReply::isOpen() const

@@ -16,10 +16,10 @@
 #include <mutex>
 
 namespace qradio {
-class NetCore;
 namespace http {
 class Exchange;
-}
+class Responder;
+} // namespace http
 } // namespace qradio
 
 namespace qradio::mcp {
@@ -106,7 +106,7 @@ class PostReply : public Reply, public std::enable_shared_from_this<PostReply>
 {
 public:
     //! `canStream`: the client accepts text/event-stream. `sessionId` goes out as Mcp-Session-Id.
-    static std::shared_ptr<PostReply> create(NetCore *core, http::Exchange *exchange, bool canStream,
+    static std::shared_ptr<PostReply> create(http::Responder *out, http::Exchange *exchange, bool canStream,
                                              const QString &sessionId);
     bool notify(const QByteArray &message) override;
     void finish(const QByteArray &message) override;
@@ -116,11 +116,11 @@ public:
     bool streaming() const { return m_streaming; }
 
 private:
-    PostReply(NetCore *core, http::Exchange *exchange, bool canStream, const QString &sessionId);
+    PostReply(http::Responder *out, http::Exchange *exchange, bool canStream, const QString &sessionId);
     Response head(int status, QByteArray body, QByteArray contentType) const;
     void startStream();
 
-    NetCore *m_core;
+    http::Responder *m_out;
     QPointer<http::Exchange> m_exchange;
     bool m_canStream;
     QString m_sessionId;

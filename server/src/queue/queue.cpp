@@ -767,6 +767,7 @@ void Queue::shutdown()
     if (m_stopped)
         return;
     m_stopped = true;
+    Q_EMIT stopping();
     m_mailbox->close();
     for (const JobPtr &job : std::as_const(m_jobs)) {
         job->context->cancel();

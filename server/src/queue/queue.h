@@ -60,10 +60,14 @@ public:
     void cancel(const QString &eventId);
     //! Waiting events across all groups.
     int waitingCount() const;
-    //! Stops accepting, cancels every job, ends every stream.
+    //! Stops accepting, cancels every job, ends every stream; emits stopping() first.
     void shutdown();
     bool isStopped() const { return m_stopped; }
     const ServerOptions &options() const { return m_options; }
+
+Q_SIGNALS:
+    //! The server is stopping: streams that are not the queue's own end now too.
+    void stopping();
 
 private:
     struct Group

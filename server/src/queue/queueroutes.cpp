@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Built-in routes of the queue protocol (sse_v3): join, data, cancel, reset, status, heartbeat.
-#include "../server_p.h"
+#include "../http/exchange.h"
+#include "heartbeat.h"
 #include "json.h"
 #include "queue.h"
 
@@ -10,32 +11,32 @@ namespace qradio::queue {
 
 using http::Exchange;
 
-static void join(NetCore *core, Exchange *ex)
+static void join(const RouteContext &c, Exchange *ex)
 {
     QJsonObject body;
-    if (!core->jsonBody(ex, &body))
+    if (!c.out->jsonBody(ex, &body))
         return;
     if (!body.value(QLatin1String("data")).isArray()) {
         const QJsonObject item{{QStringLiteral("type"), QStringLiteral("list_type")},
                                {QStringLiteral("loc"), QJsonArray{QStringLiteral("body"), QStringLiteral("data")}},
                                {QStringLiteral("msg"), QStringLiteral("Input should be a valid list")},
                                {QStringLiteral("input"), body.value(QLatin1String("data"))}};
-        core->respond(ex, Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422));
+        c.out->respond(ex, Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422));
         return;
     }
     const QJsonValue fnIndex = body.value(QLatin1String("fn_index"));
     if (!fnIndex.isDouble()) {
-        core->respond(ex, Response::error(400, QStringLiteral("No function index provided.")));
+        c.out->respond(ex, Response::error(400, QStringLiteral("No function index provided.")));
         return;
     }
     const QJsonValue session = body.value(QLatin1String("session_hash"));
     if (!session.isString() || session.toString().isEmpty()) {
-        core->respond(ex, Response::error(400, QStringLiteral("Session hash not found.")));
+        c.out->respond(ex, Response::error(400, QStringLiteral("Session hash not found.")));
         return;
     }
-    auto endpoint = core->d()->endpointById(fnIndex.toInt());
+    auto endpoint = c.endpoints->byId(fnIndex.toInt());
     if (!endpoint || fnIndex.toDouble() != fnIndex.toInt()) {
-        core->respond(ex, Response::error(404, QStringLiteral("Unknown function index %1.").arg(fnIndex.toDouble())));
+        c.out->respond(ex, Response::error(404, QStringLiteral("Unknown function index %1.").arg(fnIndex.toDouble())));
         return;
     }
     Queue::Submission s;
@@ -43,76 +44,75 @@ static void join(NetCore *core, Exchange *ex)
     s.args = body.value(QLatin1String("data")).toArray();
     s.sessionHash = session.toString();
     s.request = &ex->request();
-    const auto joined = core->queue()->submit(std::move(s));
+    const auto joined = c.queue->submit(std::move(s));
     if (joined.status != 200) {
-        core->respond(ex, Response::error(joined.status, joined.detail));
+        c.out->respond(ex, Response::error(joined.status, joined.detail));
         return;
     }
-    core->respond(ex, Response::json(QJsonObject{{QStringLiteral("event_id"), joined.eventId}}));
+    c.out->respond(ex, Response::json(QJsonObject{{QStringLiteral("event_id"), joined.eventId}}));
 }
 
-static void data(NetCore *core, Exchange *ex)
+static void data(const RouteContext &c, Exchange *ex)
 {
     const QString session = ex->request().query.queryItemValue(QStringLiteral("session_hash"), QUrl::FullyDecoded);
     if (session.isEmpty()) {
-        core->respond(ex, Response::error(422, QStringLiteral("Missing session_hash.")));
+        c.out->respond(ex, Response::error(422, QStringLiteral("Missing session_hash.")));
         return;
     }
-    core->beginStream(ex, Session::streamHead());
-    if (!core->queue()->openStream(session, ex)) {
+    c.out->beginStream(ex, Session::streamHead());
+    if (!c.queue->openStream(session, ex)) {
         ex->write("data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"404: Not Found\","
                   "\"session_not_found\":true,\"success\":false}\n\n");
         ex->end();
     }
 }
 
-static void cancel(NetCore *core, Exchange *ex)
+static void cancel(const RouteContext &c, Exchange *ex)
 {
     QJsonObject body;
-    if (!core->jsonBody(ex, &body))
+    if (!c.out->jsonBody(ex, &body))
         return;
     if (!body.value(QLatin1String("event_id")).isString() || !body.value(QLatin1String("session_hash")).isString()
         || !body.value(QLatin1String("fn_index")).isDouble()) {
-        core->respond(ex, Response::error(422, QStringLiteral("cancel needs session_hash, fn_index and event_id.")));
+        c.out->respond(ex, Response::error(422, QStringLiteral("cancel needs session_hash, fn_index and event_id.")));
         return;
     }
-    core->queue()->cancel(body.value(QLatin1String("event_id")).toString());
-    core->respond(ex, Response::json(QJsonObject{{QStringLiteral("success"), true}}));
+    c.queue->cancel(body.value(QLatin1String("event_id")).toString());
+    c.out->respond(ex, Response::json(QJsonObject{{QStringLiteral("success"), true}}));
 }
 
-static void reset(NetCore *core, Exchange *ex)
+static void reset(const RouteContext &c, Exchange *ex)
 {
     QJsonObject body;
-    if (!core->jsonBody(ex, &body))
+    if (!c.out->jsonBody(ex, &body))
         return;
     if (!body.value(QLatin1String("event_id")).isString()) {
-        core->respond(ex, Response::error(422, QStringLiteral("reset needs an event_id string.")));
+        c.out->respond(ex, Response::error(422, QStringLiteral("reset needs an event_id string.")));
         return;
     }
-    core->respond(ex, Response::json(QJsonObject{{QStringLiteral("success"), true}}));
+    c.out->respond(ex, Response::json(QJsonObject{{QStringLiteral("success"), true}}));
 }
 
-void installQueueRoutes(ServerPrivate &d)
+void installRoutes(http::Router &r, const RouteContext &c)
 {
-    auto &r = d.router;
-    ServerPrivate *dp = &d;
-    auto core = [dp] { return dp->core; };
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [core](Exchange *ex) { join(core(), ex); }, http::JsonBody);
-    r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/data"), [core](Exchange *ex) { data(core(), ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/cancel"), [core](Exchange *ex) { cancel(core(), ex); }, http::JsonBody);
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/reset"), [core](Exchange *ex) { reset(core(), ex); }, http::JsonBody);
-    r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/status"), [core](Exchange *ex) {
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [c](Exchange *ex) { join(c, ex); }, http::JsonBody);
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/data"), [c](Exchange *ex) { data(c, ex); });
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/cancel"), [c](Exchange *ex) { cancel(c, ex); }, http::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/reset"), [c](Exchange *ex) { reset(c, ex); }, http::JsonBody);
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/status"), [c](Exchange *ex) {
         const QByteArray body = json::ObjectWriter()
                                     .add("msg", QStringLiteral("estimation"))
                                     .add("event_id", QJsonValue())
                                     .add("rank", QJsonValue())
-                                    .add("queue_size", core()->queue()->waitingCount())
+                                    .add("queue_size", c.queue->waitingCount())
                                     .add("rank_eta", QJsonValue())
                                     .finish();
-        core()->respond(ex, Response(200, body, "application/json"));
+        c.out->respond(ex, Response(200, body, "application/json"));
     });
-    r.addBuiltin("GET", QStringLiteral("/gradio_api/heartbeat/<session_hash>"), [core](Exchange *ex) {
-        core()->holdHeartbeat(ex, ex->request().param(QStringLiteral("session_hash")));
+    // A child of the core object: it goes when the core does.
+    auto *heartbeats = new Heartbeats(c);
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/heartbeat/<session_hash>"), [heartbeats](Exchange *ex) {
+        heartbeats->hold(ex, ex->request().param(QStringLiteral("session_hash")));
     });
 }
 

@@ -289,6 +289,29 @@ private slots:
         QCOMPARE(c.readResponse().status, 200);
     }
 
+    void heartbeatStreamsBeatAndEndWhenTheServerStops()
+    {
+        qradio::ServerOptions options;
+        options.heartbeatInterval = 100ms;
+        auto stopping = makeServer(options);
+        QVERIFY(stopping);
+        RawClient c;
+        QVERIFY(c.connectTo(stopping->port()));
+        c.send("GET /gradio_api/heartbeat/someone HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        // The first frame at once, then one per interval...
+        QVERIFY(c.readUntil("data: ALIVE\n\n").contains("data: ALIVE\n\n"));
+        QElapsedTimer waited;
+        waited.start();
+        while (c.buffer.count("data: ALIVE\n\n") < 3 && waited.elapsed() < 5000) {
+            c.socket.waitForReadyRead(100);
+            c.buffer += c.socket.readAll();
+        }
+        QVERIFY(c.buffer.count("data: ALIVE\n\n") >= 3);
+        // ...and a properly terminated stream when the server stops.
+        stopping->stop();
+        QVERIFY(c.readUntil("0\r\n\r\n", 5000).endsWith("0\r\n\r\n"));
+    }
+
 private:
     std::unique_ptr<qradio::Server> server;
     quint16 port = 0;

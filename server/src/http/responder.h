@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <qradio/http.h>
+
+class QJsonObject;
+
+namespace qradio::http {
+
+class Exchange;
+
+//! How a built-in route answers. Every response and stream head passes the server's CORS rule
+//! and the after-request hooks on its way out; routes see nothing else of the server.
+class Responder
+{
+public:
+    //! Answers with a complete response.
+    virtual void respond(Exchange *exchange, Response response) = 0;
+    //! Starts a streamed response; the route then writes to the exchange and ends it.
+    virtual void beginStream(Exchange *exchange, Response head) = 0;
+    //! Parses a JSON object body, or answers 422 the way FastAPI does and returns false.
+    bool jsonBody(Exchange *exchange, QJsonObject *out);
+
+protected:
+    ~Responder() = default;
+};
+
+} // namespace qradio::http

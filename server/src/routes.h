@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "api/endpointtable.h"
+#include "http/responder.h"
+#include "http/router.h"
+
+#include <qradio/server.h>
+
+#include <memory>
+
+namespace qradio {
+
+class McpRegistryPrivate;
+namespace queue {
+class Queue;
+}
+namespace mcp {
+class Service;
+}
+
+//! All the built-in routes reach of the server: they answer through the responder, run calls
+//! through the queue and read the endpoints and options, nothing else. Installed by the core
+//! (netcore.cpp) when the server starts listening.
+struct RouteContext
+{
+    http::Responder *out = nullptr;
+    queue::Queue *queue = nullptr;
+    const ServerOptions *options = nullptr;
+    const EndpointTable *endpoints = nullptr;
+    QObject *core = nullptr; //!< lives on the core thread, where built-ins that are not Inline run
+    qint64 appId = 0;
+};
+
+namespace api {
+//! /config, /gradio_api/info, the docs page, client.js, app_id, startup-events, call and run.
+void installRoutes(http::Router &router, const RouteContext &context);
+}
+namespace queue {
+//! queue/join, queue/data, cancel, reset, queue/status and heartbeat.
+void installRoutes(http::Router &router, const RouteContext &context);
+}
+namespace mcp {
+//! Builds the MCP service (stdio uses it too) and, when options.mcpServer, its HTTP routes.
+std::shared_ptr<Service> installRoutes(http::Router &router, const RouteContext &context, McpRegistryPrivate &registry);
+}
+
+} // namespace qradio
