@@ -3,6 +3,7 @@
 
 #include "http/httpserver.h"
 #include "http/tcpserver.h"
+#include "files/filestore.h"
 #include "mcp/registry_p.h"
 #include "queue/queue.h"
 #include "routes.h"
@@ -52,6 +53,11 @@ NetCore::~NetCore() = default;
 
 bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort)
 {
+    m_files = std::make_unique<files::FileStore>(m_d->options);
+    if (!m_files->isValid()) {
+        *error = m_files->errorString();
+        return false;
+    }
     m_queue = new queue::Queue(m_d->options, this);
     m_queue->setEndpoints(m_d->endpointTable.all());
     installBuiltinRoutes();
@@ -72,9 +78,10 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
 
 void NetCore::installBuiltinRoutes()
 {
-    const RouteContext context{this, m_queue, &m_d->options, &m_d->endpointTable, this, m_d->appId};
+    const RouteContext context{this, m_queue, &m_d->options, &m_d->endpointTable, m_files.get(), this, m_d->appId};
     api::installRoutes(m_d->router, context);
     queue::installRoutes(m_d->router, context);
+    files::installRoutes(m_d->router, context);
     if (!m_d->mcp)
         m_d->mcp = McpRegistryPrivate::make({});
     mcp::installRoutes(m_d->router, context, *m_d->mcp->d_func());
@@ -180,12 +187,12 @@ void NetCore::respond(http::Exchange *exchange, Response response)
     exchange->send(std::move(response));
 }
 
-void NetCore::beginStream(http::Exchange *exchange, Response head)
+void NetCore::beginStream(http::Exchange *exchange, Response head, qint64 contentLength)
 {
     applyCors(exchange->request(), head);
     for (const auto &hook : m_d->afterHooks)
         hook(exchange->request(), head);
-    exchange->beginStream(std::move(head));
+    exchange->beginStream(std::move(head), contentLength);
 }
 
 Response NetCore::runHandler(const std::function<Response()> &work, const Request &request) const

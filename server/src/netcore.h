@@ -20,6 +20,9 @@ class TcpServer;
 namespace queue {
 class Queue;
 } // namespace queue
+namespace files {
+class FileStore;
+} // namespace files
 
 class ServerPrivate;
 
@@ -43,7 +46,7 @@ public:
     //! Answers with a complete response, after CORS and the after-request hooks.
     void respond(http::Exchange *exchange, Response response) override;
     //! Starts a streamed response (CORS and hooks applied to its head).
-    void beginStream(http::Exchange *exchange, Response head) override;
+    void beginStream(http::Exchange *exchange, Response head, qint64 contentLength = -1) override;
 
 private:
     struct NetworkThread
@@ -66,6 +69,7 @@ private:
     std::unique_ptr<security::Guard> m_guard;
     std::vector<NetworkThread> m_network;
     queue::Queue *m_queue = nullptr;
+    std::unique_ptr<files::FileStore> m_files;
     QThreadPool m_routePool;
 };
 

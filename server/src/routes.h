@@ -18,6 +18,9 @@ class Queue;
 namespace mcp {
 class Service;
 }
+namespace files {
+class FileStore;
+}
 
 //! All the built-in routes reach of the server: they answer through the responder, run calls
 //! through the queue and read the endpoints and options, nothing else. Installed by the core
@@ -28,6 +31,7 @@ struct RouteContext
     queue::Queue *queue = nullptr;
     const ServerOptions *options = nullptr;
     const EndpointTable *endpoints = nullptr;
+    const files::FileStore *files = nullptr; //!< uploads, results and what may be served
     QObject *core = nullptr; //!< lives on the core thread, where built-ins that are not Inline run
     qint64 appId = 0;
 };
@@ -38,6 +42,10 @@ void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace queue {
 //! queue/join, queue/data, cancel, reset, queue/status and heartbeat.
+void installRoutes(http::Router &router, const RouteContext &context);
+}
+namespace files {
+//! GET /gradio_api/file=<path> and /gradio_api/file/<path>.
 void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace mcp {

@@ -16,6 +16,8 @@ static void applyEnvironment(ServerOptions &options)
     const double heartbeat = qEnvironmentVariable("GRADIO_HEARTBEAT_INTERVAL").toDouble(&ok);
     if (ok && heartbeat > 0)
         options.heartbeatInterval = std::chrono::milliseconds(qint64(heartbeat * 1000));
+    if (!qEnvironmentVariableIsEmpty("GRADIO_TEMP_DIR"))
+        options.fileDir = qEnvironmentVariable("GRADIO_TEMP_DIR");
     if (qEnvironmentVariableIsSet("GRADIO_ROOT_PATH"))
         options.rootPath = qEnvironmentVariable("GRADIO_ROOT_PATH");
     const QString mcp = qEnvironmentVariable("GRADIO_MCP_SERVER").toLower();

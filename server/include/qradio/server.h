@@ -69,6 +69,16 @@ struct ServerOptions
     //! Serve MCP at /gradio_api/mcp/ (also `--mcp` and env GRADIO_MCP_SERVER).
     bool mcpServer = false;
 
+    //! Folder for uploads and result files (env GRADIO_TEMP_DIR sets it too); its `upload/` and
+    //! `cache/` folders are created at listen(). Empty: a private folder (mode 0700) under the
+    //! system's temp folder, removed with everything in it at stop().
+    QString fileDir;
+    //! Files and folders GET /gradio_api/file= may serve besides uploads and results (Gradio's
+    //! allowed_paths). Dotfiles inside them are served only when named here themselves.
+    QStringList allowedPaths;
+    //! Never served, even inside an allowed path or the file folder (Gradio's blocked_paths).
+    QStringList blockedPaths;
+
     //! Access token (`--token`, env QRADIO_TOKEN). Required to listen on anything but loopback.
     //! When set, every route but the public ones needs `Authorization: Bearer <token>` (what
     //! gradio_client's and @gradio/client's `token` send) or the cookie a browser gets by

@@ -127,16 +127,16 @@ void Exchange::send(Response response)
     out(std::move(bytes), true);
 }
 
-void Exchange::beginStream(Response head)
+void Exchange::beginStream(Response head, qint64 contentLength)
 {
     if (m_state != State::Waiting || !isOpen())
         return;
-    // HTTP/1.0 has no chunked coding: the body runs until the connection closes.
-    m_chunked = m_httpMinor >= 1;
-    if (!m_chunked)
+    // HTTP/1.0 has no chunked coding: without a length the body runs until the connection closes.
+    m_chunked = contentLength < 0 && m_httpMinor >= 1;
+    if (!m_chunked && contentLength < 0)
         m_keepAlive = false;
     m_state = State::Streaming;
-    out(headBytes(head, m_chunked, -1), false);
+    out(headBytes(head, m_chunked, contentLength), false);
     if (isHead())
         end();
 }

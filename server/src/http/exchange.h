@@ -46,8 +46,9 @@ public:
     bool isOpen() const;
     //! Sends a complete response (headers and body; no body for HEAD).
     void send(Response response);
-    //! Sends the status line and headers of a streamed body (chunked on HTTP/1.1).
-    void beginStream(Response head);
+    //! Sends the status line and headers of a streamed body: chunked on HTTP/1.1, or exactly
+    //! `contentLength` bytes when that is known (a file), which the writer must then deliver.
+    void beginStream(Response head, qint64 contentLength = -1);
     //! Sends one piece of a streamed body. Returns false if the client is gone or too slow
     //! (its unsent data passed the limit, so the connection was cut).
     bool write(const QByteArray &data);

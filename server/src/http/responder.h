@@ -16,8 +16,9 @@ class Responder
 public:
     //! Answers with a complete response.
     virtual void respond(Exchange *exchange, Response response) = 0;
-    //! Starts a streamed response; the route then writes to the exchange and ends it.
-    virtual void beginStream(Exchange *exchange, Response head) = 0;
+    //! Starts a streamed response; the route then writes to the exchange and ends it. With a
+    //! `contentLength` (>= 0) the body is exactly that long instead of chunked.
+    virtual void beginStream(Exchange *exchange, Response head, qint64 contentLength = -1) = 0;
     //! Parses a JSON object body, or answers 422 the way FastAPI does and returns false.
     bool jsonBody(Exchange *exchange, QJsonObject *out);
 

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+// The file routes: GET/HEAD /gradio_api/file=<path> and /gradio_api/file/<path>, streamed from
+// disk with Range, ETag and Last-Modified; only what the FileStore's policy admits.
+#include "../http/exchange.h"
+#include "../routes.h"
+#include "filesender.h"
+#include "fileresponse.h"
+#include "filestore.h"
+
+namespace qradio::files {
+
+using http::Exchange;
+
+//! Gradio's answer for anything not served, missing or forbidden alike (no existence oracle).
+static Response notAllowed(const QString &requested)
+{
+    return Response::error(403, QStringLiteral("File not allowed: %1.").arg(requested));
+}
+
+static FileRequestHeaders conditions(const Request &request)
+{
+    FileRequestHeaders h;
+    int ranges = 0;
+    for (const auto &[name, value] : request.headers) {
+        if (name.compare("range", Qt::CaseInsensitive) == 0) {
+            h.range = value;
+            ++ranges;
+        } else if (name.compare("if-range", Qt::CaseInsensitive) == 0) {
+            h.ifRange = value;
+        } else if (name.compare("if-none-match", Qt::CaseInsensitive) == 0) {
+            h.ifNoneMatch += (h.ifNoneMatch.isEmpty() ? "" : ", ") + value;
+        } else if (name.compare("if-modified-since", Qt::CaseInsensitive) == 0) {
+            h.ifModifiedSince = value;
+        }
+    }
+    if (ranges > 1)
+        h.range.clear(); // ambiguous: served whole
+    return h;
+}
+
+static void serve(const RouteContext &c, Exchange *ex)
+{
+    const QString requested = ex->request().param(QStringLiteral("path"));
+    // Remote URLs are never fetched (no server-side requests on a client's behalf): results
+    // always carry local paths, so the clients never ask for one.
+    const std::optional<ServableFile> file = c.files->policy().resolve(requested);
+    if (!file) {
+        c.out->respond(ex, notAllowed(requested));
+        return;
+    }
+    auto handle = std::make_unique<QFile>(file->path);
+    if (!handle->open(QIODevice::ReadOnly)) {
+        c.out->respond(ex, notAllowed(requested));
+        return;
+    }
+    FileResponseOptions options;
+    // Uploads and results never change under their name: browsers may keep them.
+    options.maxAge = file->root == Root::Allowed ? 0 : 3600;
+    const FileResponse plan = planFileResponse(QFileInfo(file->path), conditions(ex->request()), options);
+    Response head(plan.status, {}, {});
+    for (const auto &[name, value] : plan.headers)
+        head.addHeader(name, value);
+    if (plan.status == 304 || plan.status == 416) {
+        c.out->respond(ex, head);
+        return;
+    }
+    c.out->beginStream(ex, head, plan.length);
+    if (ex->isHead())
+        return; // the head is the whole answer
+    if (plan.length == 0) {
+        ex->end();
+        return;
+    }
+    FileSender::start(ex, std::move(handle), plan.offset, plan.length);
+}
+
+void installRoutes(http::Router &r, const RouteContext &c)
+{
+    for (const QString &pattern : {QStringLiteral("/gradio_api/file=<path...>"), QStringLiteral("/gradio_api/file/<path...>")})
+        r.addBuiltin("GET", pattern, [c](Exchange *ex) { serve(c, ex); }, http::Inline);
+}
+
+} // namespace qradio::files
