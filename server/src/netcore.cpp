@@ -92,8 +92,13 @@ bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QSt
     const ServerOptions &o = m_d->options;
     const int count = std::max(1, o.networkThreads > 0 ? o.networkThreads : QThread::idealThreadCount());
     const int cap = o.maxConnections > 0 ? o.maxConnections : connectionCapFromFileLimit();
+    const http::Router *router = &m_d->router; // read-only while listening
     const http::Limits limits{o.maxBodySize, o.maxHeaderSize, o.headTimeout, o.bodyTimeout, o.minBodyRate,
-                              o.idleTimeout, o.maxStreamBuffer};
+                              o.idleTimeout, o.maxStreamBuffer, o.maxUploadSize,
+                              [router](QByteArrayView method, const QString &path) {
+                                  const http::Route *route = router->match(method.toByteArray(), path).route;
+                                  return route && (route->flags & http::StreamedBody);
+                              }};
     for (int i = 0; i < count; ++i) {
         NetworkThread n;
         n.thread = std::make_unique<QThread>();

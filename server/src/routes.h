@@ -45,7 +45,7 @@ namespace queue {
 void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace files {
-//! GET /gradio_api/file=<path> and /gradio_api/file/<path>.
+//! GET /gradio_api/file=<path> and /gradio_api/file/<path>, POST upload, GET upload_progress.
 void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace mcp {

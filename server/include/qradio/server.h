@@ -78,6 +78,13 @@ struct ServerOptions
     QStringList allowedPaths;
     //! Never served, even inside an allowed path or the file folder (Gradio's blocked_paths).
     QStringList blockedPaths;
+    //! Largest file POST /gradio_api/upload takes (Gradio's max_file_size, published in /config);
+    //! -1 = no limit but maxUploadSize. 413 from the Content-Length before the body when even
+    //! one file could not fit, and again while a larger file streams in.
+    qint64 maxFileSize = -1;
+    //! Largest upload request (all its files); 413 from the Content-Length, before the body.
+    //! Uploads go to disk as they arrive: memory stays flat whatever this is.
+    qint64 maxUploadSize = 8LL * 1024 * 1024 * 1024;
 
     //! Access token (`--token`, env QRADIO_TOKEN). Required to listen on anything but loopback.
     //! When set, every route but the public ones needs `Authorization: Bearer <token>` (what

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The file routes: GET/HEAD /gradio_api/file=<path> and /gradio_api/file/<path>, streamed from
-// disk with Range, ETag and Last-Modified; only what the FileStore's policy admits.
+// disk with Range, ETag and Last-Modified, only what the FileStore's policy admits; the upload
+// and its progress stream (upload.cpp).
 #include "../http/exchange.h"
 #include "../routes.h"
 #include "filesender.h"
 #include "fileresponse.h"
 #include "filestore.h"
+#include "upload.h"
 
 namespace qradio::files {
 
@@ -78,6 +80,12 @@ void installRoutes(http::Router &r, const RouteContext &c)
 {
     for (const QString &pattern : {QStringLiteral("/gradio_api/file=<path...>"), QStringLiteral("/gradio_api/file/<path...>")})
         r.addBuiltin("GET", pattern, [c](Exchange *ex) { serve(c, ex); }, http::Inline);
+    auto progress = std::make_shared<UploadProgress>();
+    // Inline: the body goes to disk on the connection's thread as it arrives.
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/upload"), [c, progress](Exchange *ex) { upload(c, progress, ex); },
+                 http::Inline | http::StreamedBody);
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/upload_progress"),
+                 [c, progress](Exchange *ex) { uploadProgress(c, progress, ex); }, http::Inline);
 }
 
 } // namespace qradio::files

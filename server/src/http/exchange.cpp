@@ -78,6 +78,16 @@ QByteArray Exchange::headBytes(const Response &response, bool chunked, qint64 co
     return out;
 }
 
+void Exchange::bodyLeftUnread()
+{
+    // Answered before its streamed body has all come (a refusal): the rest is not read, so the
+    // connection ends after this response.
+    if (m_body && !m_body->isComplete()) {
+        m_keepAlive = false;
+        m_body->clearReader();
+    }
+}
+
 void Exchange::onConnection(std::function<void(HttpConnection *)> work) const
 {
     if (QThread::currentThread() == m_link->thread) {
@@ -116,6 +126,7 @@ void Exchange::send(Response response)
     }
     const bool open = isOpen();
     m_state = State::Done;
+    bodyLeftUnread();
     if (!open) {
         dispose(); // the client is gone
         return;
@@ -132,6 +143,7 @@ void Exchange::beginStream(Response head, qint64 contentLength)
     if (m_state != State::Waiting || !isOpen())
         return;
     // HTTP/1.0 has no chunked coding: without a length the body runs until the connection closes.
+    bodyLeftUnread();
     m_chunked = contentLength < 0 && m_httpMinor >= 1;
     if (!m_chunked && contentLength < 0)
         m_keepAlive = false;

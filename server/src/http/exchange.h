@@ -2,6 +2,7 @@
 #pragma once
 
 #include "../mailbox.h"
+#include "requestbody.h"
 
 #include <qradio/http.h>
 
@@ -40,6 +41,10 @@ public:
     Exchange(Request request, int httpMinor, bool keepAlive, std::shared_ptr<Link> link);
 
     const Request &request() const { return m_request; }
+    //! The body as it arrives, for a route flagged StreamedBody (request().body stays empty);
+    //! null for every other route, whose body is whole in request().body.
+    RequestBody *body() const { return m_body.get(); }
+    void setBody(std::shared_ptr<RequestBody> body) { m_body = std::move(body); }
     void setPathParams(QHash<QString, QString> params) { m_request.pathParams = std::move(params); }
     bool isHead() const { return m_request.method == "HEAD"; }
     //! True while the client is connected and the response not finished.
@@ -77,6 +82,7 @@ private:
     friend class HttpConnection;
     enum class State { Waiting, Streaming, Done };
     QByteArray headBytes(const Response &response, bool chunked, qint64 contentLength) const;
+    void bodyLeftUnread();
     //! Runs `work` with the live connection on its thread: at once when already there.
     void onConnection(std::function<void(HttpConnection *)> work) const;
     void out(QByteArray bytes, bool finished);
@@ -90,6 +96,7 @@ private:
     State m_state = State::Waiting;
     bool m_disposed = false;
     std::shared_ptr<Link> m_link;
+    std::shared_ptr<RequestBody> m_body;
 };
 
 QByteArray reasonPhrase(int status);

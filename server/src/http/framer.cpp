@@ -201,8 +201,8 @@ RequestFramer::Event RequestFramer::feed(QByteArrayView bytes, qsizetype *consum
             const QByteArrayView tail = trimmed(QByteArrayView(line).sliced(i));
             if (i == 0 || (!tail.isEmpty() && tail.front() != ';') || line.contains('\r'))
                 return done(fail(400, "Malformed chunk size line."));
-            if (size > m_limits.maxBodySize - m_bodyReceived)
-                return done(fail(413, "Request body too large: the limit is " + QByteArray::number(m_limits.maxBodySize)
+            if (size > m_bodyLimit - m_bodyReceived)
+                return done(fail(413, "Request body too large: the limit is " + QByteArray::number(m_bodyLimit)
                                           + " bytes."));
             m_bodyLeft = size;
             m_state = size == 0 ? State::Trailers : State::ChunkData;
@@ -250,6 +250,16 @@ RequestFramer::Event RequestFramer::feed(QByteArrayView bytes, qsizetype *consum
         }
     }
     return done(Event::NeedMore);
+}
+
+bool RequestFramer::limitBody(qint64 limit)
+{
+    m_bodyLimit = std::min(m_bodyLimit, limit);
+    if (m_head.contentLength <= m_bodyLimit)
+        return true;
+    fail(413, "Request body too large: " + QByteArray::number(m_head.contentLength) + " bytes, the limit is "
+                  + QByteArray::number(m_bodyLimit) + ".");
+    return false;
 }
 
 RequestFramer::Event RequestFramer::parseHead()
@@ -353,9 +363,9 @@ RequestFramer::Event RequestFramer::parseHead()
             return fail(400, "Transfer-Encoding must name chunked once.");
         m_head.chunked = true;
     }
-    if (m_head.contentLength > m_limits.maxBodySize)
-        return fail(413, "Request body too large: " + QByteArray::number(m_head.contentLength)
-                             + " bytes, the limit is " + QByteArray::number(m_limits.maxBodySize) + ".");
+    m_bodyLimit = m_limits.maxBodySize;
+    if (!limitBody(m_limits.maxBodySize))
+        return Event::Error;
     m_head.keepAlive = m_head.minor >= 1 ? !close : (keepAliveToken && !close);
     m_bodyLeft = m_head.contentLength;
     m_state = m_head.chunked ? State::ChunkSize : m_bodyLeft > 0 ? State::Body : State::Idle;

@@ -47,6 +47,9 @@ public:
     Event feed(QByteArrayView bytes, qsizetype *consumed);
 
     const RequestHead &head() const { return m_head; }
+    //! Lowers the body limit of the request whose head was just framed (a route may take less
+    //! than Limits::maxBodySize). False, and failed with 413, if its Content-Length is over.
+    bool limitBody(qint64 limit);
     //! Idle between requests, Head while a head arrives, Body while a body does.
     Phase phase() const;
     //! Body bytes received so far (chunked: as framed on the wire).
@@ -66,6 +69,7 @@ private:
     RequestHead m_head;
     qint64 m_bodyLeft = 0;   //!< Content-Length body, or the current chunk
     qint64 m_bodyReceived = 0;
+    qint64 m_bodyLimit = 0;  //!< of the current request
     int m_errorStatus = 0;
     QByteArray m_errorMessage;
 };

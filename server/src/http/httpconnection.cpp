@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "httpconnection.h"
 
+#include "httpserver.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -15,14 +17,15 @@ namespace qradio::http {
 
 static const char kProperty[] = "_qradio_connection";
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const Limits &limits, std::shared_ptr<Mailbox> home)
-    : QObject(socket), m_socket(socket), m_limits(limits), m_framer({limits.maxHeaderSize, limits.maxBodySize}),
+HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const Limits> limits, std::shared_ptr<Mailbox> home)
+    : QObject(socket), m_socket(socket), m_limits(std::move(limits)),
+      m_framer({m_limits->maxHeaderSize, std::max(m_limits->maxBodySize, m_limits->maxStreamedBodySize)}),
       m_link(std::make_shared<Link>())
 {
     m_link->home = std::move(home);
     m_link->thread = thread();
     m_link->connection = this;
-    m_link->maxStreamBuffer = limits.maxStreamBuffer;
+    m_link->maxStreamBuffer = m_limits->maxStreamBuffer;
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     socket->setProperty(kProperty, QVariant::fromValue<QObject *>(this));
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -52,11 +55,16 @@ void HttpConnection::beforeQt()
         m_socket->readAll(); // discard; Qt's parser must never see it
         return;
     }
-    // Qt's parser leaves its unread bytes in the socket; m_seen of them were fed already.
+    if (m_streamed) {
+        takeStreamedBody();
+        if (m_streamed || m_rejectStatus)
+            return;
+    }
+    // Qt's parser takes one request per readyRead and leaves the rest in the socket (it emits
+    // readyRead again for them); m_seen of those bytes were fed already.
     const QByteArray available = m_socket->peek(m_socket->bytesAvailable());
     if (available.size() > m_seen)
-        feed(QByteArrayView(available).sliced(m_seen));
-    m_seen = available.size();
+        m_seen = feed(available, m_seen);
     if (m_rejectStatus)
         m_socket->readAll();
 }
@@ -66,28 +74,108 @@ void HttpConnection::afterQt()
     m_seen = m_socket->bytesAvailable();
 }
 
-void HttpConnection::feed(QByteArrayView bytes)
+qsizetype HttpConnection::feed(const QByteArray &available, qsizetype from)
 {
-    const RequestFramer::Phase before = m_framer.phase();
-    if (before == RequestFramer::Phase::Idle)
-        m_phaseStart.start();
-    while (!bytes.isEmpty()) {
+    qsizetype pos = from;
+    qsizetype headStart = -1; // where the head being framed began, if in these bytes
+    while (pos < available.size()) {
+        const RequestFramer::Phase before = m_framer.phase();
+        if (before == RequestFramer::Phase::Idle) {
+            m_phaseStart.start(); // the next head's clock
+            headStart = pos;
+        }
         qsizetype used = 0;
-        const RequestFramer::Event event = m_framer.feed(bytes, &used);
-        bytes = bytes.sliced(used);
+        const RequestFramer::Event event = m_framer.feed(QByteArrayView(available).sliced(pos), &used);
+        pos += used;
         if (event == RequestFramer::Event::Error) {
             reject(m_framer.errorStatus(), m_framer.errorMessage());
-            return;
+            return pos;
         }
         if (event == RequestFramer::Event::Head) {
             const RequestHead &head = m_framer.head();
+            const bool hasBody = head.chunked || head.contentLength > 0;
+            if (hasBody && headStart >= 0 && m_limits->streamsBody && head.method != "GET" && head.method != "HEAD") {
+                if (divert(available, headStart, pos))
+                    return 0; // what followed the head went to the body's reader, or waits in the socket
+                if (m_rejectStatus)
+                    return pos;
+            }
+            if (!m_framer.limitBody(m_limits->maxBodySize)) {
+                reject(m_framer.errorStatus(), m_framer.errorMessage());
+                return pos;
+            }
             if (head.expectContinue && head.minor >= 1 && m_framer.phase() == RequestFramer::Phase::Body)
                 writeRaw("HTTP/1.1 100 Continue\r\n\r\n");
             m_heads.enqueue(head);
             m_phaseStart.start(); // the body's clock
-        } else if (event == RequestFramer::Event::Complete && !bytes.isEmpty()) {
-            m_phaseStart.start(); // the next pipelined head's clock
         }
+    }
+    rearm();
+    return pos;
+}
+
+bool HttpConnection::divert(const QByteArray &available, qsizetype headStart, qsizetype headEnd)
+{
+    const QByteArrayView headBytes = QByteArrayView(available).sliced(headStart, headEnd - headStart);
+    const RequestHead head = m_framer.head();
+    const qsizetype lineEnd = headBytes.indexOf('\n');
+    const QList<QByteArray> line = headBytes.first(std::max<qsizetype>(lineEnd, 0)).toByteArray().trimmed().split(' ');
+    const QString path = QUrl::fromEncoded(line.value(1)).path(QUrl::FullyDecoded);
+    if (!m_limits->streamsBody(head.method, path))
+        return false;
+    // Qt's parser must never see this request: it is taken out of the socket here, so it must
+    // be the first thing there, with nothing earlier being answered, and Qt must not have read
+    // a byte of it (it reads what came with each readyRead after us: the head must have come
+    // whole in one). Otherwise (pipelined, or a head in pieces) the request goes the usual way,
+    // read whole by Qt within maxBodySize, and the route takes it from request().body.
+    if (headStart != 0 || m_busy || !m_exchanges.isEmpty() || !m_heads.isEmpty())
+        return false;
+    if (head.chunked) {
+        reject(411, "An upload needs a Content-Length.");
+        return false;
+    }
+    if (!m_framer.limitBody(m_limits->maxStreamedBodySize)) {
+        reject(m_framer.errorStatus(), m_framer.errorMessage());
+        return false;
+    }
+    Request request = requestFromHead(headBytes, m_socket);
+    request.method = head.method;
+    takeFromSocket(headEnd); // the head: Qt's parser never sees it
+    m_seen = 0;
+    if (head.expectContinue && head.minor >= 1)
+        writeRaw("HTTP/1.1 100 Continue\r\n\r\n");
+    m_phaseStart.start(); // the body's clock
+    m_streamed = std::make_shared<RequestBody>(head.contentLength);
+    auto *exchange = new Exchange(std::move(request), head.minor, head.keepAlive, m_link);
+    exchange->setBody(m_streamed);
+    m_exchanges.enqueue(Slot{exchange, exchange, nullptr, head.minor});
+    dispatchNext(); // the guard and the route run now, before a byte of the body is taken
+    takeStreamedBody();
+    return true;
+}
+
+QByteArray HttpConnection::takeFromSocket(qint64 size)
+{
+    // Qt's reader keeps a transaction open on the socket between its reads, and a transaction
+    // keeps every byte read in it: a streamed body would stay in memory whole. Qt has read
+    // nothing of this request (it is the first in the socket), so ending it loses nothing.
+    if (m_socket->isTransactionStarted())
+        m_socket->commitTransaction();
+    return m_socket->read(size);
+}
+
+void HttpConnection::takeStreamedBody()
+{
+    static constexpr qint64 kPiece = 256 * 1024;
+    while (m_streamed && m_socket->bytesAvailable() > 0) {
+        const qint64 left = m_streamed->length() - m_streamed->received();
+        const QByteArray piece = takeFromSocket(std::min({left, kPiece, m_socket->bytesAvailable()}));
+        qsizetype used = 0;
+        m_framer.feed(piece, &used); // keeps the body's deadline; consumes exactly the body
+        const std::shared_ptr<RequestBody> body = m_streamed; // the reader may answer, and end this
+        if (body->received() + piece.size() == body->length())
+            m_streamed.reset(); // the request is over; bytes after it are for Qt's parser
+        body->append(piece);
     }
     rearm();
 }
@@ -102,14 +190,14 @@ void HttpConnection::rearm()
     if (phase == RequestFramer::Phase::Head || (phase == RequestFramer::Phase::Idle && !m_heads.isEmpty())) {
         // A head arriving, or framed but not yet delivered by Qt's parser (should it refuse
         // what the framer took, the connection must not hang).
-        due = m_limits.headTimeout - milliseconds(m_phaseStart.elapsed());
+        due = m_limits->headTimeout - milliseconds(m_phaseStart.elapsed());
     } else if (phase == RequestFramer::Phase::Body) {
         // Each byte buys 1/minBodyRate s beyond the grace: a body trickling in slower than the
         // minimum rate runs out of time, however steadily it trickles.
-        const qint64 earned = m_limits.minBodyRate > 0 ? m_framer.bodyReceived() * 1000 / m_limits.minBodyRate : 0;
-        due = m_limits.bodyTimeout + milliseconds(earned) - milliseconds(m_phaseStart.elapsed());
+        const qint64 earned = m_limits->minBodyRate > 0 ? m_framer.bodyReceived() * 1000 / m_limits->minBodyRate : 0;
+        due = m_limits->bodyTimeout + milliseconds(earned) - milliseconds(m_phaseStart.elapsed());
     } else if (!m_busy && m_exchanges.isEmpty()) {
-        due = m_limits.idleTimeout;
+        due = m_limits->idleTimeout;
     }
     if (due < milliseconds(0) && (phase != RequestFramer::Phase::Idle || !m_heads.isEmpty()))
         due = milliseconds(0);
@@ -125,10 +213,20 @@ void HttpConnection::deadlinePassed()
     case RequestFramer::Phase::Head:
         reject(408, "Request head not received in time.");
         return;
-    case RequestFramer::Phase::Body:
-        reject(408, "Request body not received in time: it arrived slower than "
-                        + QByteArray::number(m_limits.minBodyRate) + " bytes per second.");
+    case RequestFramer::Phase::Body: {
+        const QByteArray message = "Request body not received in time: it arrived slower than "
+            + QByteArray::number(m_limits->minBodyRate) + " bytes per second.";
+        if (m_streamed) {
+            // Its route is reading it: the route answers (after undoing what it did), and the
+            // rest of the stream is dropped until the connection closes.
+            m_rejectStatus = 408;
+            m_deadline.stop();
+            m_streamed->fail(408, message);
+            return;
+        }
+        reject(408, message);
         return;
+    }
     case RequestFramer::Phase::Failed:
         return;
     case RequestFramer::Phase::Idle:
@@ -270,6 +368,12 @@ void HttpConnection::exchangeFinished(Exchange *id, bool keepAlive)
     m_exchanges.dequeue();
     if (!keepAlive) {
         m_busy = true; // nothing more is answered on this connection
+        if (m_streamed) {
+            // Answered before its body came (a refusal): the rest is read and dropped for a
+            // moment, so that the client gets the answer rather than a reset for unread data.
+            QTimer::singleShot(std::chrono::milliseconds(300), m_socket, [socket = m_socket] { socket->disconnectFromHost(); });
+            return;
+        }
         m_socket->disconnectFromHost();
         return;
     }

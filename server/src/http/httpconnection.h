@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
 
 namespace qradio::http {
 
@@ -22,6 +23,10 @@ struct Limits
     qint64 minBodyRate;                     //!< bytes per second a body must keep up after the grace
     std::chrono::milliseconds idleTimeout;  //!< keep-alive with nothing in flight
     qint64 maxStreamBuffer;
+    //! Body limit of the routes that read their body as it arrives (uploads).
+    qint64 maxStreamedBodySize;
+    //! Whether a request to this method and percent-decoded path goes to such a route.
+    std::function<bool(QByteArrayView method, const QString &path)> streamsBody;
 };
 
 //! Per-socket state, on the network thread. It reads the byte stream *before* Qt's request
@@ -39,7 +44,8 @@ class HttpConnection : public QObject
     Q_OBJECT
 public:
     //! `home` posts to this thread: exchanges handed to other threads write through it.
-    HttpConnection(QTcpSocket *socket, const Limits &limits, std::shared_ptr<Mailbox> home);
+    //! `limits` are shared by every connection of a listener.
+    HttpConnection(QTcpSocket *socket, std::shared_ptr<const Limits> limits, std::shared_ptr<Mailbox> home);
     static HttpConnection *of(QTcpSocket *socket);
 
     //! Called after Qt attached its own reader: installs the reader that runs after Qt's.
@@ -47,7 +53,6 @@ public:
     //! A request Qt parsed: queued, then dispatched when every earlier one is answered.
     void received(Request request);
     QTcpSocket *socket() const { return m_socket; }
-    const Limits &limits() const { return m_limits; }
 
     //! How cheaply this connection can be closed to make room: 0 = it carries work (never),
     //! 1 = idle keep-alive, 2 = only a background stream (a heartbeat).
@@ -86,7 +91,15 @@ private:
     void onBytesWritten(qint64 bytes);
     void beforeQt();
     void afterQt();
-    void feed(QByteArrayView bytes);
+    //! Frames the bytes of `available` from `from` on; returns the offset it stopped at.
+    qsizetype feed(const QByteArray &available, qsizetype from);
+    //! A framed head (ending at `headEnd` in `available`) whose route reads its body as it
+    //! comes: takes the request away from Qt's parser. False if it was refused instead.
+    bool divert(const QByteArray &available, qsizetype headStart, qsizetype headEnd);
+    //! Moves what has come of a diverted body from the socket to its reader.
+    void takeStreamedBody();
+    //! Reads bytes of a diverted request out of the socket for good.
+    QByteArray takeFromSocket(qint64 size);
     void reject(int status, const QByteArray &message);
     void sendRejection();
     void exchangeFinished(Exchange *id, bool keepAlive);
@@ -96,8 +109,9 @@ private:
     void onDisconnected();
 
     QTcpSocket *m_socket;
-    Limits m_limits;
+    std::shared_ptr<const Limits> m_limits;
     RequestFramer m_framer;
+    std::shared_ptr<RequestBody> m_streamed; //!< the diverted body still arriving
     qint64 m_seen = 0; //!< bytes at the front of the socket buffer already fed
     QQueue<RequestHead> m_heads; //!< framed, not yet delivered by Qt's parser
     std::shared_ptr<Link> m_link;

@@ -6,13 +6,12 @@
 
 namespace qradio::http {
 
-Request toRequest(const QHttpServerRequest &request, const QTcpSocket *socket)
+//! Fills what follows from the URL and the headers.
+static void complete(Request &out, const QTcpSocket *socket)
 {
-    Request out;
-    out.url = request.url();
     // Qt 6.4 fills a missing port with 0: the URL's authority is exactly the Host header, or the
     // address the client reached when it sent none (HTTP/1.0).
-    const QByteArray host = request.value("host");
+    const QByteArray host = out.header("host");
     if (!host.isEmpty())
         out.url.setAuthority(QString::fromUtf8(host));
     else if (socket)
@@ -25,9 +24,37 @@ Request toRequest(const QHttpServerRequest &request, const QTcpSocket *socket)
     QString query = out.url.query(QUrl::FullyEncoded);
     query.replace(QLatin1Char('+'), QLatin1String("%20"));
     out.query = QUrlQuery(query);
+}
+
+Request toRequest(const QHttpServerRequest &request, const QTcpSocket *socket)
+{
+    Request out;
+    out.url = request.url();
     out.headers = request.headers();
+    complete(out, socket);
     out.body = request.body();
     out.peer = request.remoteAddress();
+    return out;
+}
+
+Request requestFromHead(QByteArrayView head, const QTcpSocket *socket)
+{
+    Request out;
+    // The framer checked the grammar: a request line, then `name: value` lines.
+    const QList<QByteArray> lines = head.toByteArray().split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    out.method = requestLine.value(0);
+    out.url = QUrl::fromEncoded(requestLine.value(1));
+    out.url.setScheme(QStringLiteral("http"));
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            out.headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
+    }
+    complete(out, socket);
+    if (socket)
+        out.peer = socket->peerAddress();
     return out;
 }
 

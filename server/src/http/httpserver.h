@@ -24,5 +24,8 @@ protected:
 
 //! Copies Qt's per-connection request (reused for the next one) into a value.
 Request toRequest(const QHttpServerRequest &request, const QTcpSocket *socket);
+//! The request of a head the framer admitted (method, target, headers; no body), for a request
+//! Qt's parser never sees.
+Request requestFromHead(QByteArrayView head, const QTcpSocket *socket);
 
 } // namespace qradio::http

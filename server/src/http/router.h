@@ -19,6 +19,7 @@ enum RouteFlag {
     JsonBody = 0x1, //!< reads a JSON body: only `application/json` is accepted (415)
     Public = 0x2,   //!< answered without the access token
     Inline = 0x4,   //!< quick and never blocking: answered on the connection's network thread
+    StreamedBody = 0x8, //!< reads its body as it arrives (Exchange::body()); Inline, Content-Length only
 };
 
 //! One route: a method, a path pattern and what answers it. Built-in routes run on the queue's

@@ -12,7 +12,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 namespace qradio::http {
 
 TcpServer::TcpServer(const Limits &limits, int maxConnections, QObject *parent)
-    : QTcpServer(parent), m_limits(limits), m_maxConnections(maxConnections)
+    : QTcpServer(parent), m_limits(std::make_shared<const Limits>(limits)), m_maxConnections(maxConnections)
 {}
 
 void TcpServer::incomingConnection(qintptr descriptor)

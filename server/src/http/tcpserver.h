@@ -38,7 +38,7 @@ protected:
 private:
     bool makeRoom();
 
-    Limits m_limits;
+    std::shared_ptr<const Limits> m_limits;
     int m_maxConnections;
     QAbstractHttpServer *m_http = nullptr;
     std::shared_ptr<Mailbox> m_home = std::make_shared<Mailbox>(this); //!< closed in closeAll()
