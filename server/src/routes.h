@@ -18,6 +18,9 @@ class Queue;
 namespace mcp {
 class Service;
 }
+namespace security {
+class Login;
+}
 
 //! All the built-in routes reach of the server: they answer through the responder, run calls
 //! through the queue and read the endpoints and options, nothing else. Installed by the core
@@ -30,6 +33,7 @@ struct RouteContext
     const EndpointTable *endpoints = nullptr;
     QObject *core = nullptr; //!< lives on the core thread, where built-ins that are not Inline run
     qint64 appId = 0;
+    security::Login *login = nullptr; //!< sessions of password login; thread-safe
 };
 
 namespace api {
@@ -38,6 +42,10 @@ void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace queue {
 //! queue/join, queue/data, cancel, reset, queue/status and heartbeat.
+void installRoutes(http::Router &router, const RouteContext &context);
+}
+namespace security {
+//! POST /login and GET /logout.
 void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace mcp {

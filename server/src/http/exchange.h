@@ -41,6 +41,7 @@ public:
 
     const Request &request() const { return m_request; }
     void setPathParams(QHash<QString, QString> params) { m_request.pathParams = std::move(params); }
+    void setUsername(const QString &username) { m_request.username = username; }
     bool isHead() const { return m_request.method == "HEAD"; }
     //! True while the client is connected and the response not finished.
     bool isOpen() const;

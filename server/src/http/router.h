@@ -19,6 +19,7 @@ enum RouteFlag {
     JsonBody = 0x1, //!< reads a JSON body: only `application/json` is accepted (415)
     Public = 0x2,   //!< answered without the access token
     Inline = 0x4,   //!< quick and never blocking: answered on the connection's network thread
+    LoginRequired = 0x8, //!< with login configured, only for a logged-in user (Gradio's login_check)
 };
 
 //! One route: a method, a path pattern and what answers it. Built-in routes run on the queue's
