@@ -19,7 +19,10 @@ enum RouteFlag {
     JsonBody = 0x1, //!< reads a JSON body: only `application/json` is accepted (415)
     Public = 0x2,   //!< answered without the access token
     Inline = 0x4,   //!< quick and never blocking: answered on the connection's network thread
-    LoginRequired = 0x8, //!< with login configured, only for a logged-in user (Gradio's login_check)
+    //! With login configured, only for a logged-in user: Gradio's login_check routes (config,
+    //! info, queue join/data/status, call, run; upload and file= when they come) and user routes
+    //! marked requireLogin().
+    LoginRequired = 0x8,
 };
 
 //! One route: a method, a path pattern and what answers it. Built-in routes run on the queue's

@@ -62,6 +62,9 @@ std::optional<Credentials> fromMultipart(const QByteArray &boundary, const QByte
     return c;
 }
 
+//! A login form is a name and a password: anything larger is not parsed on the network thread.
+constexpr qsizetype kMaxFormBytes = 64 * 1024;
+
 Response formError(const QString &what)
 {
     return Response::error(422, what);
@@ -73,6 +76,10 @@ void login(const RouteContext &c, Exchange *ex)
     const Request &request = ex->request();
     if (!login->hasPasswords()) {
         c.out->respond(ex, Response::redirect(login->rootUrl(), 302));
+        return;
+    }
+    if (request.body.size() > kMaxFormBytes) {
+        c.out->respond(ex, Response::error(413, QStringLiteral("A login form is at most 64 KiB.")));
         return;
     }
     const QByteArray contentType = request.header("content-type");

@@ -135,6 +135,7 @@ private slots:
                       {"Content-Type: application/json"}).status, 422);
         QCOMPARE(formLogin(port, "username=alice").status, 422);
         QCOMPARE(send(port, "POST", "/login", "--b\r\nbroken", {"Content-Type: multipart/form-data; boundary=b"}).status, 422);
+        QCOMPARE(formLogin(port, "username=alice&password=" + QByteArray(70 * 1024, 'x')).status, 413);
         // The password is not stripped.
         QCOMPARE(formLogin(port, "username=alice&password=wonder+land+").status, 400);
     }
