@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 
 #include <cstring>
 
@@ -42,7 +43,49 @@ std::optional<quint16> parsePort(const QString &text)
     return quint16(port);
 }
 
+//! "user:password" split at the first colon (a password may hold colons, a name may not).
+std::optional<QPair<QString, QString>> authPair(const QString &text)
+{
+    const qsizetype colon = text.indexOf(QLatin1Char(':'));
+    if (colon <= 0 || text.left(colon).trimmed().isEmpty())
+        return std::nullopt;
+    return QPair<QString, QString>(text.left(colon).trimmed(), text.mid(colon + 1));
+}
+
 } // namespace
+
+std::optional<QList<QPair<QString, QString>>> readAuthFile(const QString &path, QString *error, QString *warning)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = QStringLiteral("Cannot read the auth file %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    if (file.permissions() & (QFile::ReadGroup | QFile::ReadOther))
+        *warning = QStringLiteral("Warning: the auth file %1 is readable by other users; restrict it with chmod 600.")
+                       .arg(path);
+    QList<QPair<QString, QString>> pairs;
+    int number = 0;
+    while (!file.atEnd()) {
+        ++number;
+        QString line = QString::fromUtf8(file.readLine());
+        while (line.endsWith(QLatin1Char('\n')) || line.endsWith(QLatin1Char('\r')))
+            line.chop(1);
+        if (line.trimmed().isEmpty() || line.trimmed().startsWith(QLatin1Char('#')))
+            continue;
+        const auto pair = authPair(line);
+        if (!pair) {
+            *error = QStringLiteral("The auth file %1, line %2: expected user:password.").arg(path).arg(number);
+            return std::nullopt;
+        }
+        pairs.append(*pair);
+    }
+    if (pairs.isEmpty()) {
+        *error = QStringLiteral("The auth file %1 names no user (expected user:password lines).").arg(path);
+        return std::nullopt;
+    }
+    return pairs;
+}
 
 PreScan preScan(int argc, char **argv)
 {
@@ -102,7 +145,16 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     const QCommandLineOption allowedHost(QStringLiteral("allowed-host"),
         QStringLiteral("Answer requests naming this host, e.g. a reverse proxy's public name (repeatable; "
                        "env QRADIO_ALLOWED_HOSTS)."), QStringLiteral("host"));
-    for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost})
+    const QCommandLineOption auth(QStringLiteral("auth"),
+        QStringLiteral("Require a login; accept this user (repeatable). The password shows in the process "
+                       "list: prefer --auth-file."), QStringLiteral("user:password"));
+    const QCommandLineOption authFile(QStringLiteral("auth-file"),
+        QStringLiteral("Require a login; accept the users of this file (user:password lines, # comments)."),
+        QStringLiteral("path"));
+    const QCommandLineOption authMessage(QStringLiteral("auth-message"),
+        QStringLiteral("Text shown on the login page."), QStringLiteral("text"));
+    for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost,
+                                        auth, authFile, authMessage})
         parser.addOption(o);
 
     ParseResult result;
@@ -166,6 +218,29 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     }
     c.allowedOrigins = parser.values(allowOrigin);
     c.allowedHosts = parser.values(allowedHost);
+    const auto fail = [&result](const QString &message) {
+        result.action = ParseResult::Exit;
+        result.exitCode = 1;
+        result.output = message + QLatin1Char('\n');
+        return result;
+    };
+    for (const QString &value : parser.values(auth)) {
+        const auto pair = authPair(value);
+        if (!pair)
+            return fail(QStringLiteral("--auth expects user:password, e.g. --auth alice:s3cret."));
+        c.auth.append(*pair);
+    }
+    for (const QString &path : parser.values(authFile)) {
+        QString error, warning;
+        const auto pairs = readAuthFile(path, &error, &warning);
+        if (!pairs)
+            return fail(error);
+        if (!warning.isEmpty())
+            result.warnings.append(warning);
+        c.auth += *pairs;
+    }
+    if (parser.isSet(authMessage))
+        c.authMessage = parser.value(authMessage);
     return result;
 }
 

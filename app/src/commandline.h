@@ -2,6 +2,8 @@
 #pragma once
 
 #include <QString>
+#include <QList>
+#include <QPair>
 #include <QStringList>
 
 #include <optional>
@@ -35,6 +37,8 @@ struct LaunchConfig
     std::optional<QString> token; //!< --token
     QStringList allowedOrigins;   //!< --allow-origin, repeatable
     QStringList allowedHosts;     //!< --allowed-host, repeatable
+    QList<QPair<QString, QString>> auth; //!< --auth user:password (repeatable) and --auth-file lines
+    std::optional<QString> authMessage;  //!< --auth-message
 };
 
 struct ParseResult
@@ -42,8 +46,14 @@ struct ParseResult
     enum Action { Run, Exit } action = Run;
     int exitCode = 0;
     QString output;             //!< help/version text (stdout) or the error (stderr)
+    QStringList warnings;       //!< for stderr, when running
     LaunchConfig config;
 };
+
+//! The user:password pairs of an auth file: one per line, blank lines and `#` comments
+//! skipped. Nullopt and `error` set (naming the line) when a line is malformed or the file
+//! cannot be read; `warning` set when others may read it.
+std::optional<QList<QPair<QString, QString>>> readAuthFile(const QString &path, QString *error, QString *warning);
 
 //! Parses the arguments (without Qt's own, which the application object has removed) and the
 //! Gradio environment variables. `--webEngineArgs` and what follows are left to Qt WebEngine.

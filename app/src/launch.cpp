@@ -98,6 +98,19 @@ detail::WindowSpec windowSpec(const Server &server, const LaunchOptions &options
 }
 
 //! MCP over stdio needs no port: one opens only when asked for (--port, GRADIO_SERVER_PORT).
+//! Who the window logs in as with password login: the first configured user, else (a callback
+//! alone names nobody) the account running the app. Nobody with authDependency: that login
+//! happens outside the app.
+QString windowUser(const ServerOptions &options)
+{
+    if (!options.auth.isEmpty())
+        return options.auth.first().first;
+    if (!options.authCallback)
+        return {};
+    const QString account = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    return account.isEmpty() ? QStringLiteral("local") : account;
+}
+
 bool isPortless(const detail::LaunchConfig &config)
 {
     return config.mcpStdio && !config.explicitPort;
@@ -174,6 +187,8 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
         return parsed.exitCode;
     }
     const detail::LaunchConfig &config = parsed.config;
+    for (const QString &warning : parsed.warnings)
+        printLine(stderr, warning);
     if (!headlessReason.isEmpty())
         printLine(stderr, QStringLiteral("Running headless: %1.").arg(headlessReason));
 
@@ -183,6 +198,9 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
         serverOptions.token = *config.token;
     serverOptions.allowedOrigins += config.allowedOrigins;
     serverOptions.allowedHosts += config.allowedHosts;
+    serverOptions.auth += config.auth;
+    if (config.authMessage)
+        serverOptions.authMessage = *config.authMessage;
     server.setOptions(serverOptions);
 
     detail::WindowSpec spec = windowSpec(server, options, config, appId);
@@ -226,6 +244,12 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
             // The window presents the token once and gets the cookie its later requests carry.
             QUrlQuery query(spec.url);
             query.addQueryItem(QStringLiteral("token"), QString::fromLatin1(QUrl::toPercentEncoding(token)));
+            spec.url.setQuery(query);
+        }
+        if (const QString user = windowUser(server.options()); run.frontend && !user.isEmpty()) {
+            // The window is the app's own: it logs in with a one-time ticket, as the token above.
+            QUrlQuery query(spec.url);
+            query.addQueryItem(QStringLiteral("login_ticket"), server.issueLoginTicket(user));
             spec.url.setQuery(query);
         }
         spec.gradioClientUrl = base.resolved(QUrl(QStringLiteral("/gradio_api/client.js")));

@@ -60,7 +60,7 @@ void registerCalculator(qradio::Server &app)
         QFile page(QStringLiteral(":/calculator/page.html"));
         page.open(QIODevice::ReadOnly);
         return qradio::Html(QString::fromUtf8(page.readAll()));
-    });
+    }).requireLogin(); // with --auth, a browser gets the login page first (no effect without login)
     // Trivial and never blocking: answered on the network thread, and without the token so that
     // a load balancer can probe it.
     app.get(QStringLiteral("/health"), [] { return QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}; })

@@ -53,6 +53,17 @@ NetCore::~NetCore() = default;
 
 bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort)
 {
+    const ServerOptions &o = m_d->options;
+    m_login = std::make_unique<security::Login>(security::Login::Settings{
+        o.auth, o.authCallback, o.authDependency, o.authMessage, o.rootPath, o.maxLoginSessions,
+        o.loginSessionLifetime, o.loginFailureDelay});
+    if (const QString conflict = security::Login::conflict(m_login->settings()); !conflict.isEmpty()) {
+        *error = conflict;
+        return false;
+    }
+    if (m_login->isEnabled() && o.mcpServer && o.token.isEmpty())
+        qCWarning(lcHttp) << "MCP at /gradio_api/mcp/ is not behind the login (as in Gradio); set an access token "
+                             "(--token) to protect it";
     m_files = std::make_unique<files::FileStore>(m_d->options);
     if (!m_files->isValid()) {
         *error = m_files->errorString();
@@ -61,7 +72,6 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
     m_queue = new queue::Queue(m_d->options, this);
     m_queue->setEndpoints(m_d->endpointTable.all());
     installBuiltinRoutes();
-    const ServerOptions &o = m_d->options;
     if (!address)
         return true; // no port: in-process transports only
     if (!startNetworkThreads(*address, port, error))
@@ -70,7 +80,8 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
     // The guard names its cookie after the bound port; the network threads read it, so it
     // exists before they accept anyone.
     m_guard = std::make_unique<security::Guard>(
-        security::Guard::Settings{*address, *boundPort, o.allowedHosts, o.allowedOrigins, o.rootPath, o.token});
+        security::Guard::Settings{*address, *boundPort, o.allowedHosts, o.allowedOrigins, o.rootPath, o.token,
+                                  m_login.get()});
     for (NetworkThread &n : m_network)
         QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp] { tcp->resumeAccepting(); }, Qt::BlockingQueuedConnection);
     return true;
@@ -78,8 +89,10 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
 
 void NetCore::installBuiltinRoutes()
 {
-    const RouteContext context{this, m_queue, &m_d->options, &m_d->endpointTable, m_files.get(), this, m_d->appId};
+    const RouteContext context{this,         m_queue,      &m_d->options, &m_d->endpointTable,
+                               m_files.get(), this,         m_d->appId,    m_login.get()};
     api::installRoutes(m_d->router, context);
+    security::installRoutes(m_d->router, context);
     queue::installRoutes(m_d->router, context);
     files::installRoutes(m_d->router, context);
     if (!m_d->mcp)
@@ -174,6 +187,11 @@ void NetCore::shutdown()
     m_network.clear();
 }
 
+QString NetCore::issueLoginTicket(const QString &username)
+{
+    return m_login ? m_login->issueTicket(username) : QString();
+}
+
 void NetCore::applyCors(const Request &request, Response &response) const
 {
     // Only an allowed origin is ever named, and only then with credentials (gradio#13594).
@@ -232,13 +250,18 @@ void NetCore::dispatch(http::Exchange *exchange)
 {
     const Request &request = exchange->request();
     const http::Router::Match match = m_d->router.match(request.method, request.path);
-    // A CORS preflight never carries credentials: it passes the token check, not the others.
+    // A CORS preflight never carries credentials: it passes the token and login checks, not the others.
     const bool preflight = request.method == "OPTIONS" && request.hasHeader("access-control-request-method");
-    const int flags = (match.route ? match.route->flags : 0) | (preflight ? http::Public : 0);
-    if (auto refusal = m_guard->check(request, flags)) {
+    int flags = match.route ? match.route->flags : 0;
+    if (preflight)
+        flags = (flags & ~http::LoginRequired) | http::Public;
+    QString username;
+    if (auto refusal = m_guard->check(request, flags, &username)) {
         respond(exchange, std::move(*refusal));
         return;
     }
+    if (!username.isEmpty())
+        exchange->setUsername(username);
     for (const auto &hook : m_d->beforeHooks) {
         if (auto early = hook(request)) {
             respond(exchange, std::move(*early));

@@ -4,6 +4,7 @@
 #include "http/exchange.h"
 #include "http/responder.h"
 #include "security/guard.h"
+#include "security/login.h"
 
 #include <QThreadPool>
 
@@ -42,6 +43,8 @@ public:
     //! Without an address, starts everything but the listener.
     bool listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort);
     void shutdown();
+    //! Server::issueLoginTicket(); any thread.
+    QString issueLoginTicket(const QString &username);
 
     //! Answers with a complete response, after CORS and the after-request hooks.
     void respond(http::Exchange *exchange, Response response) override;
@@ -66,6 +69,7 @@ private:
     Response runHandler(const std::function<Response()> &work, const Request &request) const;
 
     ServerPrivate *m_d;
+    std::unique_ptr<security::Login> m_login; //!< before the guard, which refers to it
     std::unique_ptr<security::Guard> m_guard;
     std::vector<NetworkThread> m_network;
     queue::Queue *m_queue = nullptr;

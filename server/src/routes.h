@@ -21,6 +21,9 @@ class Service;
 namespace files {
 class FileStore;
 }
+namespace security {
+class Login;
+}
 
 //! All the built-in routes reach of the server: they answer through the responder, run calls
 //! through the queue and read the endpoints and options, nothing else. Installed by the core
@@ -34,6 +37,7 @@ struct RouteContext
     const files::FileStore *files = nullptr; //!< uploads, results and what may be served
     QObject *core = nullptr; //!< lives on the core thread, where built-ins that are not Inline run
     qint64 appId = 0;
+    security::Login *login = nullptr; //!< sessions of password login; thread-safe
 };
 
 namespace api {
@@ -46,6 +50,10 @@ void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace files {
 //! GET /gradio_api/file=<path> and /gradio_api/file/<path>, POST upload, GET upload_progress.
+void installRoutes(http::Router &router, const RouteContext &context);
+}
+namespace security {
+//! POST /login and GET /logout.
 void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace mcp {

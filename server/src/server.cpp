@@ -93,6 +93,12 @@ RouteBuilder &RouteBuilder::publicAccess()
     return *this;
 }
 
+RouteBuilder &RouteBuilder::requireLogin()
+{
+    m_d->router.userRoute(m_index).flags |= http::LoginRequired;
+    return *this;
+}
+
 RouteBuilder &RouteBuilder::nonBlocking()
 {
     m_d->router.userRoute(m_index).flags |= http::Inline;
@@ -160,6 +166,11 @@ bool Server::isListening() const { return d->core != nullptr; }
 QString Server::errorString() const { return d->error; }
 quint16 Server::port() const { return d->port; }
 QHostAddress Server::address() const { return d->address; }
+
+QString Server::issueLoginTicket(const QString &username)
+{
+    return d->core ? d->core->issueLoginTicket(username) : QString();
+}
 
 QUrl Server::url() const
 {

@@ -2,7 +2,8 @@
 //
 // The front's guard on the wire, with the real clients: CSRF by a simple (text/plain) POST on every
 // JSON route, DNS rebinding (Host = Origin = a foreign name), foreign origins on streaming GETs, and
-// the access token with @gradio/client, the MCP SDK, fetch and Debian's Chromium.
+// the access token with @gradio/client, the MCP SDK, fetch and Debian's Chromium; password login
+// (--auth) with @gradio/client's `auth` option and with Chromium through the login page.
 
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
@@ -194,6 +195,70 @@ describe("with a token", () => {
       // Another browser without the cookie is refused.
       const stranger = await browser.newPage();
       assert.equal((await stranger.goto(`${server.url}/`))?.status(), 401);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("with a password login", () => {
+  const USER = "alice";
+  const PASSWORD = "s3cret:with colon"; // the launcher splits at the first colon only
+  let server;
+  before(async () => { server = await startCalculator({ args: ["--auth", `${USER}:${PASSWORD}`, "--auth-message", "Ask Bob"] }); });
+  after(async () => { await server?.stop(); });
+
+  test("@gradio/client logs in with its auth option and predicts; it fails without or with a wrong password", async () => {
+    await assert.rejects(Client.connect(server.url), /Ask Bob/); // the client shows the auth message
+    await assert.rejects(Client.connect(server.url, { auth: [USER, "wrong"] }));
+    const client = await Client.connect(server.url, { auth: [` ${USER} `, PASSWORD] }); // the name is stripped
+    assert.deepEqual((await client.predict("/add", { a: 3, b: 5 })).data, [8]);
+    const words = [];
+    for await (const message of client.submit("/generate", { prompt: "one two three" })) {
+      if (message.type === "data") words.push(message.data[0]);
+    }
+    assert.ok(words.length >= 1, JSON.stringify(words));
+    client.close();
+  });
+
+  test("Gradio's 401 body without a session; open routes stay open", async () => {
+    const denied = await raw(server.port, "GET", "/config");
+    assert.equal(denied.status, 401);
+    assert.deepEqual(JSON.parse(denied.text), { detail: { error: "Not authenticated", auth_message: "Ask Bob" } });
+    assert.equal((await raw(server.port, "GET", "/health")).status, 200);
+    assert.equal((await raw(server.port, "GET", "/gradio_api/app_id")).status, 200);
+    assert.equal((await raw(server.port, "GET", "/login")).status, 405);
+  });
+
+  test("a browser gets the login page, logs in, uses the app and logs out", async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.QRADIO_CHROMIUM ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run"],
+    });
+    try {
+      const page = await browser.newPage();
+      assert.equal((await page.goto(`${server.url}/`))?.status(), 200);
+      assert.match(await page.textContent("body"), /Ask Bob/);
+      await page.fill("#password", "wrong");
+      await page.fill("#username", USER);
+      await page.click("button[type=submit]");
+      await page.waitForFunction(() => document.querySelector("#error")?.textContent.includes("Incorrect"));
+      await page.fill("#password", PASSWORD);
+      await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+      // Over plain http the browser keeps the unsecure cookie at least: that one logs it in.
+      const cookies = await page.context().cookies();
+      const unsecure = cookies.find((c) => c.name.startsWith("access-token-unsecure-"));
+      assert.ok(unsecure?.httpOnly && unsecure.sameSite === "Lax" && !unsecure.secure, JSON.stringify(cookies));
+      await page.fill("#a", "3");
+      await page.fill("#b", "5");
+      await page.click("#add");
+      await page.waitForFunction(() => {
+        const e = document.querySelector("#result");
+        return e && (e.value ?? e.textContent).trim() === "8";
+      });
+      await page.goto(`${server.url}/logout`);
+      assert.equal(page.url(), `${server.url}/`);
+      assert.ok(await page.$("#username"), "the login page again after logout");
     } finally {
       await browser.close();
     }

@@ -67,6 +67,8 @@ public:
     QString eventId() const;
     //! The calling client's address as text.
     QString clientAddress() const;
+    //! The logged-in user who made the call (Gradio's gr.Request.username); empty without login.
+    QString username() const;
 
 private:
     std::shared_ptr<ContextPrivate> d;

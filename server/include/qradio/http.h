@@ -29,6 +29,8 @@ struct Request
     QByteArray body;
     QHash<QString, QString> pathParams; //!< values of `<name>` placeholders of the matched route
     QHostAddress peer;
+    //! The logged-in user (login session or ServerOptions::authDependency); empty if none.
+    QString username;
 
     //! The first header with this name, compared case-insensitively; empty if absent.
     QByteArray header(QByteArrayView name) const;

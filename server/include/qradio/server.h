@@ -9,7 +9,9 @@
 #include <qradio/http.h>
 
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QStringList>
 #include <QUrl>
 
@@ -97,6 +99,30 @@ struct ServerOptions
     //! Origins ("http://localhost:5173") whose pages may call the app, besides its own pages;
     //! "*" for any (`--allow-origin`, env QRADIO_ALLOWED_ORIGINS). Others: 403.
     QStringList allowedOrigins;
+
+    //! Password login (Gradio's `launch(auth=...)`; `--auth user:password`, `--auth-file`): user
+    //! name / password pairs. With these or authCallback, Gradio's protected routes (/config,
+    //! /gradio_api/info, queue join/data/status, call, run) need the session cookie
+    //! `POST /login` sets (401 otherwise), and a browser opening `/` gets a login page. Other
+    //! built-in routes and user routes stay open unless marked RouteBuilder::requireLogin().
+    //! Independent of the access token: both may be on.
+    QList<QPair<QString, QString>> auth;
+    //! Also accepts a user when this returns true (Gradio's `auth=callable`). Runs on a network
+    //! thread: it must be quick and thread-safe.
+    std::function<bool(const QString &user, const QString &password)> authCallback;
+    //! Shown on the login page and in the 401 body (Gradio's auth_message; `--auth-message`).
+    QString authMessage;
+    //! Outside login (Gradio's auth_dependency): the user a request belongs to (e.g. from a
+    //! header a trusted proxy sets), or nullopt. Runs for every request on the network threads:
+    //! quick and thread-safe. Not together with auth / authCallback: listen() fails.
+    std::function<std::optional<QString>(const Request &)> authDependency;
+    //! Login sessions kept at most; a new one beyond it forgets the oldest.
+    int maxLoginSessions = 10000;
+    //! A session ends this long after its login; 0: at logout or when the server stops.
+    std::chrono::seconds loginSessionLifetime{0};
+    //! A failed login is answered after this delay, doubled for each further failure from the
+    //! same address (up to 30 s), until that address logs in or stays quiet for 15 minutes.
+    std::chrono::milliseconds loginFailureDelay{500};
 };
 
 class ServerPrivate;
@@ -114,6 +140,11 @@ public:
     //! The handler is quick and never blocks: it runs on the network thread, without the hop
     //! to the route pool (about half the CPU of a trivial route).
     RouteBuilder &nonBlocking();
+    //! With login configured (ServerOptions::auth, authCallback, authDependency), answered only
+    //! for a logged-in user: others get 401, and a browser opening the page with password auth
+    //! gets the login page. User routes are open by default, as in Gradio: mark a page you serve
+    //! at `/` with it. The handler reads the user as Request::username.
+    RouteBuilder &requireLogin();
 
 private:
     friend class Server;
@@ -183,6 +214,10 @@ public:
     QHostAddress address() const;
     //! `http://host:port`, as printed at start-up.
     QUrl url() const;
+    //! For the desktop window (the launcher uses it): a one-time ticket that logs in as
+    //! `username` the first browser opening any page with `?login_ticket=<ticket>`, within a
+    //! minute. Empty unless listening with password auth.
+    QString issueLoginTicket(const QString &username);
     //! Stops accepting, cancels jobs, ends streams, closes every connection and the port.
     //! Blocks until done; safe to call twice. The destructor calls it.
     void stop();

@@ -175,17 +175,17 @@ void installRoutes(http::Router &r, const RouteContext &c)
     r.addBuiltin("GET", QStringLiteral("/config"), [c, root, routeOf](Exchange *ex) {
         const QString route = routeOf(ex->request(), QStringLiteral("/config"));
         c.out->respond(ex, Response::json(buildConfig(c.endpoints->all(), *c.options, root(ex->request(), route), c.appId)));
-    }, http::Inline);
+    }, http::Inline | http::LoginRequired);
 
     r.addBuiltin("GET", QStringLiteral("/gradio_api/info"), [c, root, routeOf](Exchange *ex) {
         const bool all = !ex->request().query.queryItemValue(QStringLiteral("all_endpoints")).isEmpty();
         const QString route = routeOf(ex->request(), QStringLiteral("/gradio_api/info"));
         c.out->respond(ex, Response::json(buildInfo(c.endpoints->all(), root(ex->request(), route), all)));
-    }, http::Inline);
+    }, http::Inline | http::LoginRequired);
 
     r.addBuiltin("GET", QStringLiteral("/"), [c, root](Exchange *ex) {
         c.out->respond(ex, Response::html(buildDocsPage(c.endpoints->all(), *c.options, root(ex->request(), QStringLiteral("/")))));
-    }, http::Inline);
+    }, http::Inline | http::LoginRequired); // a browser without a session gets the login page
 
     r.addBuiltin("GET", QStringLiteral("/gradio_api/client.js"), [c](Exchange *ex) {
         // The @gradio/client browser bundle, installed from npm at build time and compiled in,
@@ -208,12 +208,12 @@ void installRoutes(http::Router &r, const RouteContext &c)
         c.out->respond(ex, Response::json(!std::exchange(*sent, true)));
     });
 
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/v2/<name>"), [c](Exchange *ex) { callNamed(c, ex); }, http::JsonBody);
-    r.addBuiltin("GET", QStringLiteral("/gradio_api/call/v2/<name>/<event_id>"), [c](Exchange *ex) { callStream(c, ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/<name>"), [c](Exchange *ex) { callPositional(c, ex); }, http::JsonBody);
-    r.addBuiltin("GET", QStringLiteral("/gradio_api/call/<name>/<event_id>"), [c](Exchange *ex) { callStream(c, ex); });
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/run/<name>"), [c](Exchange *ex) { run(c, ex); }, http::JsonBody);
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/api/<name>"), [c](Exchange *ex) { run(c, ex); }, http::JsonBody);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/v2/<name>"), [c](Exchange *ex) { callNamed(c, ex); }, http::JsonBody | http::LoginRequired);
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/call/v2/<name>/<event_id>"), [c](Exchange *ex) { callStream(c, ex); }, http::LoginRequired);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/call/<name>"), [c](Exchange *ex) { callPositional(c, ex); }, http::JsonBody | http::LoginRequired);
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/call/<name>/<event_id>"), [c](Exchange *ex) { callStream(c, ex); }, http::LoginRequired);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/run/<name>"), [c](Exchange *ex) { run(c, ex); }, http::JsonBody | http::LoginRequired);
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/api/<name>"), [c](Exchange *ex) { run(c, ex); }, http::JsonBody | http::LoginRequired);
 }
 
 } // namespace qradio::api

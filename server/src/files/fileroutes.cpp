@@ -79,13 +79,13 @@ static void serve(const RouteContext &c, Exchange *ex)
 void installRoutes(http::Router &r, const RouteContext &c)
 {
     for (const QString &pattern : {QStringLiteral("/gradio_api/file=<path...>"), QStringLiteral("/gradio_api/file/<path...>")})
-        r.addBuiltin("GET", pattern, [c](Exchange *ex) { serve(c, ex); }, http::Inline);
+        r.addBuiltin("GET", pattern, [c](Exchange *ex) { serve(c, ex); }, http::Inline | http::LoginRequired);
     auto progress = std::make_shared<UploadProgress>();
     // Inline: the body goes to disk on the connection's thread as it arrives.
     r.addBuiltin("POST", QStringLiteral("/gradio_api/upload"), [c, progress](Exchange *ex) { upload(c, progress, ex); },
-                 http::Inline | http::StreamedBody);
+                 http::Inline | http::StreamedBody | http::LoginRequired);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/upload_progress"),
-                 [c, progress](Exchange *ex) { uploadProgress(c, progress, ex); }, http::Inline);
+                 [c, progress](Exchange *ex) { uploadProgress(c, progress, ex); }, http::Inline | http::LoginRequired);
 }
 
 } // namespace qradio::files

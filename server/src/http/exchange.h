@@ -46,6 +46,7 @@ public:
     RequestBody *body() const { return m_body.get(); }
     void setBody(std::shared_ptr<RequestBody> body) { m_body = std::move(body); }
     void setPathParams(QHash<QString, QString> params) { m_request.pathParams = std::move(params); }
+    void setUsername(const QString &username) { m_request.username = username; }
     bool isHead() const { return m_request.method == "HEAD"; }
     //! True while the client is connected and the response not finished.
     bool isOpen() const;

@@ -20,6 +20,10 @@ enum RouteFlag {
     Public = 0x2,   //!< answered without the access token
     Inline = 0x4,   //!< quick and never blocking: answered on the connection's network thread
     StreamedBody = 0x8, //!< reads its body as it arrives (Exchange::body()); Inline, Content-Length only
+    //! With login configured, only for a logged-in user: Gradio's login_check routes (config,
+    //! info, queue join/data/status, call, run, upload, file=) and user routes marked
+    //! requireLogin().
+    LoginRequired = 0x10,
 };
 
 //! One route: a method, a path pattern and what answers it. Built-in routes run on the queue's

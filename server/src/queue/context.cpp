@@ -152,5 +152,6 @@ QList<QPair<QByteArray, QByteArray>> Context::headers() const { return d ? d->he
 QString Context::sessionHash() const { return d ? d->sessionHash : QString(); }
 QString Context::eventId() const { return d ? d->eventId : QString(); }
 QString Context::clientAddress() const { return d ? d->clientAddress : QString(); }
+QString Context::username() const { return d ? d->username : QString(); }
 
 } // namespace qradio

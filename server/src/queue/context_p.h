@@ -24,6 +24,7 @@ public:
     QString sessionHash;
     QString eventId;
     QString clientAddress;
+    QString username;
     //! Posts to the network thread (set by the queue); messages go through it in order.
     std::function<void(std::function<void()>)> post;
     //! Called on the network thread with a log message (level, text).

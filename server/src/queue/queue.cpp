@@ -150,6 +150,7 @@ Queue::Joined Queue::submit(Submission s)
     if (s.request) {
         ctx->headers = s.request->headers;
         ctx->clientAddress = s.request->peer.toString();
+        ctx->username = s.request->username;
     }
     std::weak_ptr<Mailbox> mailbox = m_mailbox;
     ctx->post = [mailbox](std::function<void()> fn) {

@@ -95,8 +95,8 @@ static void reset(const RouteContext &c, Exchange *ex)
 
 void installRoutes(http::Router &r, const RouteContext &c)
 {
-    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [c](Exchange *ex) { join(c, ex); }, http::JsonBody);
-    r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/data"), [c](Exchange *ex) { data(c, ex); });
+    r.addBuiltin("POST", QStringLiteral("/gradio_api/queue/join"), [c](Exchange *ex) { join(c, ex); }, http::JsonBody | http::LoginRequired);
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/data"), [c](Exchange *ex) { data(c, ex); }, http::LoginRequired);
     r.addBuiltin("POST", QStringLiteral("/gradio_api/cancel"), [c](Exchange *ex) { cancel(c, ex); }, http::JsonBody);
     r.addBuiltin("POST", QStringLiteral("/gradio_api/reset"), [c](Exchange *ex) { reset(c, ex); }, http::JsonBody);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/queue/status"), [c](Exchange *ex) {
@@ -108,7 +108,7 @@ void installRoutes(http::Router &r, const RouteContext &c)
                                     .add("rank_eta", QJsonValue())
                                     .finish();
         c.out->respond(ex, Response(200, body, "application/json"));
-    });
+    }, http::LoginRequired);
     // A child of the core object: it goes when the core does.
     auto *heartbeats = new Heartbeats(c);
     r.addBuiltin("GET", QStringLiteral("/gradio_api/heartbeat/<session_hash>"), [heartbeats](Exchange *ex) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "guard.h"
 
+#include "login.h"
+
 #include <QHostInfo>
 #include <QLoggingCategory>
 #include <QNetworkInterface>
@@ -72,7 +74,8 @@ bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
 }
 
 Guard::Guard(const Settings &settings)
-    : m_token(settings.token.toUtf8()), m_cookieName("qradio-token-" + QByteArray::number(settings.port))
+    : m_token(settings.token.toUtf8()), m_cookieName("qradio-token-" + QByteArray::number(settings.port)),
+      m_login(settings.login)
 {
     for (const QString &h : settings.allowedHosts) {
         if (h.trimmed() == QLatin1String("*"))
@@ -192,7 +195,7 @@ bool Guard::hostHeaderAllowed(const Request &request) const
         && hostAllowed(host.host());
 }
 
-std::optional<Response> Guard::check(const Request &request, int routeFlags) const
+std::optional<Response> Guard::check(const Request &request, int routeFlags, QString *username) const
 {
     if (!hostHeaderAllowed(request)) {
         const QByteArray host = request.header("host");
@@ -215,6 +218,17 @@ std::optional<Response> Guard::check(const Request &request, int routeFlags) con
         if (!tokenPresented(request))
             return refusal(401, QStringLiteral("This app needs its access token: send 'Authorization: Bearer <token>', "
                                                "or open /?token=<token> once in a browser."));
+    }
+    if (m_login && m_login->isEnabled()) {
+        if (m_login->hasPasswords()) {
+            if (auto ticket = m_login->ticketLogin(request))
+                return ticket;
+        }
+        const std::optional<QString> user = m_login->userOf(request);
+        if (user && username)
+            *username = *user;
+        if (!user && (routeFlags & http::LoginRequired))
+            return m_login->refusal(request);
     }
     if ((routeFlags & http::JsonBody) && mediaType(request.header("content-type")) != "application/json")
         return refusal(415, QStringLiteral("Content-Type must be application/json."));

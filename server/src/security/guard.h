@@ -13,6 +13,8 @@
 
 namespace qradio::security {
 
+class Login;
+
 //! The one check every request passes before it reaches a route (built-in, user or MCP), in
 //! this order:
 //!  1. Host must name this app (DNS rebinding): loopback names and addresses; when bound to
@@ -23,7 +25,10 @@ namespace qradio::security {
 //!     the Python and Node clients) pass; same-origin pages pass.
 //!  3. With an access token, every non-public route needs `Authorization: Bearer <token>` or
 //!     the cookie a browser gets by opening any page with `?token=<token>` once (401).
-//!  4. JSON routes take only `application/json` bodies (415): a page cannot post JSON as
+//!  4. With login configured (Login), the request's user is resolved; routes marked
+//!     LoginRequired refuse a request without one (401, or the login page for a browser).
+//!     `?login_ticket=` on a GET logs the window in (Server::issueLoginTicket).
+//!  5. JSON routes take only `application/json` bodies (415): a page cannot post JSON as
 //!     text/plain without a preflight (the class of FastAPI's CVE-2021-32677).
 class Guard
 {
@@ -36,11 +41,14 @@ public:
         QStringList allowedOrigins;  //!< "scheme://host[:port]"; "*" allows any
         QString rootPath;            //!< a full URL adds its host and origin
         QString token;               //!< empty: no token required
+        Login *login = nullptr;      //!< sessions; outlives the guard
     };
     explicit Guard(const Settings &settings);
 
-    //! A refusal to send instead of routing, or nothing when the request may proceed.
-    std::optional<Response> check(const Request &request, int routeFlags) const; //!< http::RouteFlag
+    //! A refusal to send instead of routing, or nothing when the request may proceed; then
+    //! `username` (if given) receives the logged-in user, empty if none.
+    std::optional<Response> check(const Request &request, int routeFlags, //!< http::RouteFlag
+                                  QString *username = nullptr) const;
     //! Whether CORS may name this request's Origin (present and allowed).
     bool corsAllowed(const Request &request) const;
 
@@ -57,6 +65,7 @@ private:
     bool m_anyOrigin = false;
     QByteArray m_token;
     QByteArray m_cookieName;
+    Login *m_login = nullptr;
 };
 
 //! Equal contents, in time that does not depend on where they differ.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A small app built on qradio::launch() for tst_launch to run as a child process. Environment
 // knobs (test-only): FIXTURE_DEFAULT_PORT, FIXTURE_APP_ID, FIXTURE_SINGLE_INSTANCE,
-// FIXTURE_STDIO_HOOK, FIXTURE_CLOSE_AFTER_LOAD, FIXTURE_CLOSE_ON_ERROR.
+// FIXTURE_STDIO_HOOK, FIXTURE_CLOSE_AFTER_LOAD, FIXTURE_CLOSE_ON_ERROR, FIXTURE_PAGE (the page
+// the window opens; /who needs a login and prints who asked for it).
 
 #include <qradio/app.h>
 #include <qradio/server.h>
@@ -94,12 +95,18 @@ int main(int argc, char **argv)
         return qradio::Html(u"<!doctype html><html><head><meta charset=utf-8><title>Fixture</title></head>"
                             "<body><h1>Fixture</h1></body></html>"_s);
     });
+    server.get(u"/who"_s, [](const qradio::Request &r) {
+        std::printf("fixture: page for %s\n", qPrintable(r.username));
+        std::fflush(stdout);
+        return qradio::Html(u"<!doctype html><title>Who</title><p>"_s + r.username.toHtmlEscaped());
+    }).requireLogin();
     server.get(u"/mcp-enabled"_s, [&server] { return QJsonObject{{u"mcp"_s, server.options().mcpServer}}; });
 
     qradio::LaunchOptions options;
     options.version = u"9.8.7"_s;
     options.appId = qEnvironmentVariableIsSet("FIXTURE_APP_ID") ? qEnvironmentVariable("FIXTURE_APP_ID")
                                                                 : u"qradio-launch-fixture"_s;
+    options.page = qEnvironmentVariable("FIXTURE_PAGE");
     options.singleInstance = qEnvironmentVariableIsSet("FIXTURE_SINGLE_INSTANCE");
     if (qEnvironmentVariableIsSet("FIXTURE_DEFAULT_PORT"))
         options.port = quint16(qEnvironmentVariableIntValue("FIXTURE_DEFAULT_PORT"));

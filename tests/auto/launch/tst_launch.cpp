@@ -158,6 +158,9 @@ private Q_SLOTS:
     void parsesOptionsAndEnvironment();
     void rejectsBadArguments();
     void printsUrlsAsGiven();
+    void parsesAuth();
+    void rejectsBadAuth();
+    void headlessWithAuthFileNeedsALogin();
 
     void helpAndVersion();
     void headlessServesAndQuitsOnSignal_data();
@@ -174,6 +177,7 @@ private Q_SLOTS:
 #ifndef QRADIO_NO_DESKTOP // a build without the window has no window to test
     void windowQuitsOnSigtermLeavingNothing();
     void closingTheWindowQuits();
+    void windowIsLoggedIn();
     void secondInstanceHandsOver();
     void failedStartShowsErrorWindow();
 #endif
@@ -239,6 +243,83 @@ void TestLaunch::rejectsBadArguments()
     }
 }
 
+void TestLaunch::parsesAuth()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"users"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("# who may log in\n\nalice:pw:with:colons\n  bob : spaced \r\n   # indented comment\n");
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+    auto r = qradio::detail::parseCommandLine({u"app"_s, u"--auth"_s, u"carol:c"_s, u"--auth-file"_s, path,
+                                               u"--auth-message"_s, u"Ask Dora"_s}, {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Run);
+    const QList<QPair<QString, QString>> expected{{u"carol"_s, u"c"_s}, {u"alice"_s, u"pw:with:colons"_s}, {u"bob"_s, u" spaced "_s}};
+    QCOMPARE(r.config.auth, expected);
+    QCOMPARE(r.config.authMessage, std::optional<QString>(u"Ask Dora"_s));
+    QVERIFY(r.warnings.isEmpty());
+
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
+    r = qradio::detail::parseCommandLine({u"app"_s, u"--auth-file"_s, path}, {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Run);
+    QCOMPARE(r.warnings.size(), 1);
+    QVERIFY2(r.warnings.first().contains(u"readable by other users"_s), qPrintable(r.warnings.first()));
+}
+
+void TestLaunch::rejectsBadAuth()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"users"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("alice:a\n# fine\nno colon here\n");
+    file.close();
+    const QList<QPair<QStringList, QString>> cases{
+        {{u"--auth"_s, u"nocolon"_s}, u"--auth expects user:password"_s},
+        {{u"--auth"_s, u":pw"_s}, u"--auth expects user:password"_s},
+        {{u"--auth-file"_s, path}, u"line 3: expected user:password"_s},
+        {{u"--auth-file"_s, dir.filePath(u"missing"_s)}, u"Cannot read the auth file"_s},
+    };
+    for (const auto &[args, message] : cases) {
+        const auto r = qradio::detail::parseCommandLine(QStringList{u"app"_s} + args, {}, u"App"_s);
+        QCOMPARE(r.action, qradio::detail::ParseResult::Exit);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.output.contains(message), qPrintable(r.output));
+    }
+}
+
+void TestLaunch::headlessWithAuthFileNeedsALogin()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"users"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("alice:s3cret\n");
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+    Child child({u"--headless"_s, u"--port"_s, u"0"_s, u"--auth-file"_s, path}, headlessEnv());
+    const auto m = child.waitForLine(uR"(^Running on local URL: http://127\.0\.0\.1:(\d+)$)"_s);
+    QVERIFY2(m.hasMatch(), qPrintable(child.out() + child.err()));
+    const quint16 port = quint16(m.captured(1).toUInt());
+    QVERIFY(httpGet(port, u"/gradio_api/info"_s).isEmpty()); // 401
+    // Qt's own client: its cookie jar keeps what /login sets and sends it back.
+    QNetworkAccessManager nam;
+    const auto request = [&](const QString &route, const QByteArray &form = {}) {
+        QNetworkRequest r(QUrl(u"http://127.0.0.1:%1%2"_s.arg(port).arg(route)));
+        r.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
+        std::unique_ptr<QNetworkReply> reply(form.isNull() ? nam.get(r) : nam.post(r, form));
+        QSignalSpy done(reply.get(), &QNetworkReply::finished);
+        [[maybe_unused]] const bool finished = done.wait(kTimeout);
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    };
+    QCOMPARE(request(u"/login"_s, "username=alice&password=wrong"), 400);
+    QCOMPARE(request(u"/login"_s, "username=alice&password=s3cret"), 200);
+    QCOMPARE(request(u"/gradio_api/info"_s), 200);
+    child.signal(SIGTERM);
+    QCOMPARE(child.waitForExit(), 0);
+}
+
 void TestLaunch::printsUrlsAsGiven()
 {
     using qradio::detail::localUrl;
@@ -255,7 +336,8 @@ void TestLaunch::helpAndVersion()
 {
     Child help({u"--help"_s}, windowEnv());
     QCOMPARE(help.waitForExit(), 0);
-    for (const char *option : {"--host", "--port", "--headless", "--mcp", "--no-mcp", "--mcp-stdio", "--devtools", "--version"})
+    for (const char *option : {"--host", "--port", "--headless", "--mcp", "--no-mcp", "--mcp-stdio", "--devtools", "--version",
+                               "--auth", "--auth-file", "--auth-message"})
         QVERIFY2(help.out().contains(QLatin1String(option)), option);
     QVERIFY(!help.maps().contains(u"WebEngine"_s));
 
@@ -472,6 +554,21 @@ void TestLaunch::closingTheWindowQuits()
     QVERIFY2(child.out().contains(u"fixture: closing the window (load ok=1)"_s), qPrintable(child.out()));
     QVERIFY(portIsFree(port));
     QTRY_COMPARE_WITH_TIMEOUT(processesWithMarker(marker), QStringList(), 10000);
+}
+
+void TestLaunch::windowIsLoggedIn()
+{
+    // With password login the window is the app's own: it opens its page logged in as the first
+    // user (a one-time ticket in its first address), where a browser would get the login page.
+    QProcessEnvironment env = windowEnv();
+    env.insert(u"FIXTURE_CLOSE_AFTER_LOAD"_s, u"1"_s);
+    env.insert(u"FIXTURE_PAGE"_s, u"/who"_s);
+    Child child({u"--port"_s, u"0"_s, u"--auth"_s, u"alice:s3cret"_s, u"--auth"_s, u"bob:b"_s}, env);
+    const quint16 port = child.waitForPort();
+    QVERIFY2(port != 0, qPrintable(child.err()));
+    QCOMPARE(child.waitForExit(), 0);
+    QVERIFY2(child.out().contains(u"fixture: page for alice"_s), qPrintable(child.out() + child.err()));
+    QVERIFY2(child.out().contains(u"fixture: closing the window (load ok=1)"_s), qPrintable(child.out()));
 }
 
 void TestLaunch::secondInstanceHandsOver()
