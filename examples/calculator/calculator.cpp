@@ -4,6 +4,7 @@
 
 #include <qradio/context.h>
 #include <qradio/error.h>
+#include <qradio/file.h>
 
 #include <QFile>
 #include <QJsonObject>
@@ -55,6 +56,10 @@ void registerCalculator(qradio::Server &app)
         .description("Sleep for the given number of seconds and return it.")
         .concurrencyLimit(1)
         .mcpTool();
+
+    app.api("echo_file", [](const qradio::File &file) { return file; })
+        .params({{"file", "Any file"}})
+        .description("Returns the uploaded file unchanged, under its own name.");
 
     app.get(QStringLiteral("/"), [] {
         QFile page(QStringLiteral(":/calculator/page.html"));

@@ -70,6 +70,7 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
         return false;
     }
     m_queue = new queue::Queue(m_d->options, this);
+    m_queue->setFileStore(m_files.get());
     m_queue->setEndpoints(m_d->endpointTable.all());
     installBuiltinRoutes();
     if (!address)

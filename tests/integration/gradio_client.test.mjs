@@ -95,3 +95,25 @@ test("the server still answers after a failed call", async () => {
   const result = await client.predict("/add", { a: 20, b: 22 });
   assert.deepEqual(result.data, [42]);
 });
+
+test("handle_file round trip through /echo_file: the content and the name come back", async () => {
+  const { handle_file } = await import("@gradio/client");
+  const bytes = Buffer.from("a file\r\n--with a boundary look-alike\x00\xff", "binary");
+  const blob = new Blob([bytes], { type: "application/octet-stream" });
+  const file = new File([blob], "notes é.bin");
+  const result = await client.predict("/echo_file", { file: handle_file(file) });
+  const out = result.data[0];
+  assert.equal(out.orig_name, "notes é.bin");
+  assert.equal(out.meta._type, "gradio.FileData");
+  assert.ok(out.url.startsWith(server.url.replace(/\/$/, "") + "/gradio_api/file="), out.url);
+  const download = await fetch(out.url);
+  assert.equal(download.status, 200);
+  assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes);
+});
+
+test("a FileData that was not uploaded is refused, naming the parameter", async () => {
+  await assert.rejects(
+    client.predict("/echo_file", { file: { path: "/etc/passwd", meta: { _type: "gradio.FileData" } } }),
+    (error) => /Parameter 'file'.*was not uploaded/.test(String(error?.message ?? error)),
+  );
+});

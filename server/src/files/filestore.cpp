@@ -37,6 +37,8 @@ FileStore::FileStore(const ServerOptions &options)
     m_policy.setCacheDir(cache);
     m_policy.setAllowedPaths(options.allowedPaths);
     m_policy.setBlockedPaths(options.blockedPaths);
+    m_resultPolicy = m_policy;
+    m_resultPolicy.setAllowedPaths(options.allowedPaths + QStringList{QDir::tempPath()});
 }
 
 FileStore::~FileStore()

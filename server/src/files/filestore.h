@@ -23,7 +23,11 @@ public:
     //! False (with errorString()) when the folders could not be made.
     bool isValid() const { return m_error.isEmpty(); }
     QString errorString() const { return m_error; }
+    //! What GET /gradio_api/file= serves and what file arguments may name (uploads and results).
     const FilePolicy &policy() const { return m_policy; }
+    //! What an endpoint may return: the file folder (as is), and the temp folder and
+    //! allowedPaths (reported as Root::Allowed: copied into the cache).
+    const FilePolicy &resultPolicy() const { return m_resultPolicy; }
     QString uploadDir() const { return m_policy.uploadDir(); }
     QString cacheDir() const { return m_policy.cacheDir(); }
 
@@ -31,6 +35,7 @@ private:
     QString m_privateRoot; //!< removed at destruction; empty when the folder is the user's
     QString m_error;
     FilePolicy m_policy;
+    FilePolicy m_resultPolicy;
 };
 
 } // namespace qradio::files

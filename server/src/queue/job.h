@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QString>
 #include <QTimer>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -70,6 +71,7 @@ struct Job
     QString sessionHash;
     std::shared_ptr<const EndpointSpec> endpoint;
     QJsonArray args;
+    QUrl requestUrl;               //!< of the request that made the call: result file URLs start from it
     Format format = Format::Queue;
     State state = State::Waiting;
     std::shared_ptr<ContextPrivate> context;

@@ -2,6 +2,8 @@
 #include "queue.h"
 
 #include "../api/arguments.h"
+#include "../api/config.h"
+#include "../files/filedata.h"
 #include "../http/exchange.h"
 #include "context_p.h"
 #include "diff.h"
@@ -148,6 +150,7 @@ Queue::Joined Queue::submit(Submission s)
     ctx->eventId = job->eventId;
     ctx->sessionHash = s.sessionHash.isEmpty() ? job->eventId : s.sessionHash;
     if (s.request) {
+        job->requestUrl = s.request->url;
         ctx->headers = s.request->headers;
         ctx->clientAddress = s.request->peer.toString();
         ctx->username = s.request->username;
@@ -190,6 +193,8 @@ Queue::Joined Queue::submit(Submission s)
     deliver(*job, est);
 
     try {
+        if (m_files)
+            files::prepareInputs(*m_files, api::parameterNames(*job->endpoint), s.args);
         job->args = api::normalizeArguments(*job->endpoint, std::move(s.args));
     } catch (const ArgumentError &e) {
         job->state = Job::State::Done;
@@ -406,6 +411,26 @@ void Queue::progressReady(const QString &eventId)
     deliver(job, e);
 }
 
+bool Queue::prepareOutputs(Job &job, QJsonArray &outputs, std::optional<ErrorPayload> *error)
+{
+    if (!m_files)
+        return true;
+    try {
+        files::prepareOutputs(*m_files, outputs, [&] {
+            Request request;
+            request.url = job.requestUrl;
+            request.path = job.requestUrl.path();
+            request.headers = job.context->headers;
+            return api::computeRoot(request, request.path, m_options.rootPath);
+        });
+        return true;
+    } catch (const std::exception &e) {
+        qCWarning(lcQueue) << "endpoint" << job.endpoint->name << ":" << e.what();
+        *error = internalError(QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
 void Queue::generated(const QString &eventId, const QJsonArray &outputs)
 {
     auto it = m_jobs.find(eventId);
@@ -413,7 +438,18 @@ void Queue::generated(const QString &eventId, const QJsonArray &outputs)
         return; // a stopped job's context is cancelled: its generator takes no more credits
     Job &job = **it;
     returnCredit(job);
-    job.pendingOutputs = outputs;
+    QJsonArray servable = outputs;
+    std::optional<ErrorPayload> error;
+    if (!prepareOutputs(job, servable, &error)) {
+        JobPtr failed = *it;
+        failed->context->cancel();
+        failed->state = Job::State::Done;
+        JobEvent e{JobEvent::Failed};
+        e.error = *error;
+        complete(failed, e);
+        return;
+    }
+    job.pendingOutputs = servable;
     const double every = job.endpoint->streamEvery;
     if (every > 0 && job.lastGenerated.isValid() && job.lastGenerated.elapsed() < qint64(every * 1000)) {
         // stream_every: hold the newest value until the interval has passed.
@@ -468,10 +504,14 @@ void Queue::finished(const QString &eventId, const QJsonArray &outputs, const st
     JobPtr job = *it;
     Group &group = m_groups[job->groupKey];
     --group.running;
+    QJsonArray servable = outputs;
+    std::optional<ErrorPayload> failure = error;
+    if (!failure && !cancelled)
+        prepareOutputs(*job, servable, &failure);
     // Taken out, not copied: a batch's first job lists itself, and that cycle would keep it alive.
     const QList<JobPtr> members = job->batchMembers.isEmpty() ? QList<JobPtr>{job} : std::exchange(job->batchMembers, {});
     const double seconds = job->clock.nsecsElapsed() / 1e9;
-    if (!error && !cancelled) {
+    if (!failure && !cancelled) {
         Stats &stats = m_stats[job->endpoint->id];
         stats.total += seconds;
         ++stats.count;
@@ -487,9 +527,9 @@ void Queue::finished(const QString &eventId, const QJsonArray &outputs, const st
             complete(member, JobEvent{JobEvent::Cancelled});
             continue;
         }
-        if (error) {
+        if (failure) {
             JobEvent e{JobEvent::Failed};
-            e.error = *error;
+            e.error = *failure;
             complete(member, e);
             continue;
         }
@@ -498,10 +538,10 @@ void Queue::finished(const QString &eventId, const QJsonArray &outputs, const st
         e.averageDuration = m_stats.value(job->endpoint->id).mean().toDouble();
         if (members.size() > 1 || job->endpoint->batch) {
             // A batch returns one list per output: each call gets its slice.
-            for (const QJsonValue &column : outputs)
+            for (const QJsonValue &column : std::as_const(servable))
                 e.outputs.append(column.toArray().at(m));
         } else {
-            e.outputs = outputs;
+            e.outputs = servable;
         }
         complete(member, e);
     }

@@ -14,6 +14,10 @@
 #include <map>
 #include <memory>
 
+namespace qradio::files {
+class FileStore;
+}
+
 namespace qradio::queue {
 
 using qradio::Mailbox;
@@ -27,6 +31,8 @@ public:
     Queue(const ServerOptions &options, QObject *parent = nullptr);
     ~Queue() override;
 
+    //! Where file arguments must come from and result files go (uploads, cache); null: no files.
+    void setFileStore(const files::FileStore *store) { m_files = store; }
     //! Creates the concurrency groups; call once all endpoints are registered.
     void setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpoints);
 
@@ -70,6 +76,8 @@ Q_SIGNALS:
     void stopping();
 
 private:
+    //! Result files made servable (see files::prepareOutputs); false (job failed) when one may not be.
+    bool prepareOutputs(Job &job, QJsonArray &outputs, std::optional<ErrorPayload> *error);
     struct Group
     {
         QString key;
@@ -109,6 +117,7 @@ private:
     ErrorPayload internalError(const QString &what) const;
 
     ServerOptions m_options;
+    const files::FileStore *m_files = nullptr;
     std::shared_ptr<Mailbox> m_mailbox;
     QHash<QString, JobPtr> m_jobs;           //!< by event id, until terminal
     QHash<QString, Session *> m_sessions;

@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include <memory>
+#include <optional>
 
 static const QByteArray kSecret = "TOP-SECRET-CONTENT";
 
@@ -248,16 +249,23 @@ private slots:
 
     void cleansUpItsPrivateFolder()
     {
-        // Without a fileDir the server makes a private folder and removes it at stop().
-        const auto folders = [] { return QDir::temp().entryList({QStringLiteral("qradio-*")}, QDir::Dirs); };
-        const QStringList before = folders();
+        // Without a fileDir the server makes a private folder under the temp folder (here one
+        // of the test's own, so that other tests' servers do not show up) and removes it at stop().
+        const QString tmp = root.path() + QStringLiteral("/tmp");
+        QVERIFY(QDir().mkpath(tmp));
+        const std::optional<QByteArray> saved = qEnvironmentVariableIsSet("TMPDIR") ? std::optional(qgetenv("TMPDIR")) : std::nullopt;
+        qputenv("TMPDIR", QFile::encodeName(tmp));
         qradio::Server own;
-        QVERIFY(own.listen(QHostAddress::LocalHost, 0));
-        QStringList made = folders();
-        for (const QString &name : before)
-            made.removeAll(name);
+        const bool listening = own.listen(QHostAddress::LocalHost, 0);
+        if (saved)
+            qputenv("TMPDIR", *saved);
+        else
+            qunsetenv("TMPDIR");
+        QVERIFY(listening);
+        const QStringList made = QDir(tmp).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         QCOMPARE(made.size(), 1);
-        const QString mine = QDir::temp().filePath(made.first());
+        const QString mine = tmp + QLatin1Char('/') + made.first();
+        QVERIFY(made.first().startsWith(QStringLiteral("qradio-")));
         QVERIFY(QFileInfo(mine + QStringLiteral("/upload")).isDir());
         QVERIFY((QFile::permissions(mine) & (QFileDevice::ReadOther | QFileDevice::ReadGroup)) == 0);
         own.stop();

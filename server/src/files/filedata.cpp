@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#include "filedata.h"
+
+#include "filename.h"
+#include "filestore.h"
+
+#include <qradio/error.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QMimeDatabase>
+
+#include <stdexcept>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+namespace qradio::files {
+
+//! Deeper values are left alone: no client nests files that far, and the walk stays bounded.
+static constexpr int kMaxDepth = 32;
+
+bool isFileData(const QJsonObject &object)
+{
+    return object.value(QLatin1String("path")).isString()
+        && object.value(QLatin1String("meta")).toObject().value(QLatin1String("_type")).toString() == QLatin1String("gradio.FileData");
+}
+
+//! Calls `visit` on every FileData object in `value` and writes back what it returns.
+static void walk(QJsonValue &value, const std::function<QJsonObject(const QJsonObject &)> &visit, int depth = 0)
+{
+    if (depth > kMaxDepth)
+        return;
+    if (value.isArray()) {
+        QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            QJsonValue item = array.at(i);
+            walk(item, visit, depth + 1);
+            array[i] = item;
+        }
+        value = array;
+    } else if (value.isObject()) {
+        QJsonObject object = value.toObject();
+        if (isFileData(object)) {
+            value = visit(object);
+            return;
+        }
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            QJsonValue item = it.value();
+            walk(item, visit, depth + 1);
+            it.value() = item;
+        }
+        value = object;
+    }
+}
+
+//! All seven fields, from what is known of the file at `path`.
+static QJsonObject complete(QJsonObject object, const QString &path, const QString &url)
+{
+    const QFileInfo info(path);
+    object.insert(QStringLiteral("path"), path);
+    object.insert(QStringLiteral("url"), url);
+    object.insert(QStringLiteral("size"), info.size());
+    if (object.value(QLatin1String("orig_name")).toString().isEmpty())
+        object.insert(QStringLiteral("orig_name"), info.fileName());
+    if (object.value(QLatin1String("mime_type")).toString().isEmpty())
+        object.insert(QStringLiteral("mime_type"), QMimeDatabase().mimeTypeForFile(info, QMimeDatabase::MatchExtension).name());
+    if (!object.contains(QLatin1String("is_stream")))
+        object.insert(QStringLiteral("is_stream"), false);
+    return object;
+}
+
+void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJsonArray &args)
+{
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        QJsonValue value = args.at(i);
+        const QString name = parameterNames.value(i);
+        walk(value, [&](const QJsonObject &file) {
+            const QString path = file.value(QLatin1String("path")).toString();
+            const std::optional<ServableFile> found = store.policy().resolve(path);
+            if (!found || found->root == Root::Allowed)
+                throw ArgumentError(name, QStringLiteral("Parameter '%1': the file '%2' was not uploaded to this server; "
+                                                         "send it with handle_file() (POST /gradio_api/upload) first.")
+                                              .arg(name, path));
+            return complete(file, found->path, QStringLiteral("/gradio_api/file=") + found->path);
+        });
+        args[i] = value;
+    }
+}
+
+//! Puts `source` into the cache under a fresh folder: a hard link when it can (no copy), else a copy.
+static QString intoCache(const FileStore &store, const QString &source, const QString &name)
+{
+    const QString folder = store.cacheDir() + QLatin1Char('/') + uniqueFolderName();
+    if (!QDir().mkdir(folder))
+        throw std::runtime_error("cannot create a cache folder for a result file");
+    const QString target = folder + QLatin1Char('/') + sanitizeFileName(name);
+#ifdef Q_OS_UNIX
+    if (::link(QFile::encodeName(source).constData(), QFile::encodeName(target).constData()) == 0)
+        return target;
+#endif
+    if (!QFile::copy(source, target))
+        throw std::runtime_error(QStringLiteral("cannot copy the result file %1 into the cache").arg(source).toStdString());
+    return target;
+}
+
+void prepareOutputs(const FileStore &store, QJsonArray &outputs, const std::function<QString()> &root)
+{
+    QString rootUrl;
+    bool haveRoot = false;
+    for (qsizetype i = 0; i < outputs.size(); ++i) {
+        QJsonValue value = outputs.at(i);
+        walk(value, [&](const QJsonObject &file) {
+            const QString path = file.value(QLatin1String("path")).toString();
+            const std::optional<ServableFile> found = store.resultPolicy().resolve(path);
+            if (!found)
+                throw std::runtime_error(QStringLiteral("the endpoint returned the file %1, which may not be served: results "
+                                                        "must be readable files under the temp folder, the file folder or "
+                                                        "allowedPaths (and not blocked or hidden)")
+                                             .arg(path)
+                                             .toStdString());
+            QString served = found->path;
+            if (found->root == Root::Allowed) { // from elsewhere: into the cache, so that it stays as it was
+                const QString name = file.value(QLatin1String("orig_name")).toString();
+                served = intoCache(store, found->path, name.isEmpty() ? QFileInfo(found->path).fileName() : name);
+            }
+            if (!std::exchange(haveRoot, true))
+                rootUrl = root();
+            return complete(file, served, rootUrl + QStringLiteral("/gradio_api/file=") + served);
+        });
+        outputs[i] = value;
+    }
+}
+
+} // namespace qradio::files

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QJsonArray>
+#include <QStringList>
+
+#include <functional>
+
+namespace qradio::files {
+
+class FileStore;
+
+//! A FileData object: a string `path` and `meta._type == "gradio.FileData"` (what both clients
+//! send and expect, wherever it sits in a value).
+bool isFileData(const QJsonObject &object);
+
+//! Checks and completes every FileData in the arguments of a call, wherever it sits: it must
+//! name a file of the upload or cache folder (what /upload gave the client, or a result it
+//! sends back); anything else (a path it chose, /etc/passwd, a URL) is refused with an
+//! ArgumentError naming the parameter. Completed objects carry all seven FileData fields.
+void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJsonArray &args);
+
+//! Makes every FileData in an endpoint's results servable: a file of the upload or cache folder
+//! stays where it is; another one (under the temp folder or allowedPaths) is linked, or copied,
+//! into the cache under a fresh folder. Its `url` becomes `root() + "/gradio_api/file=" + path`.
+//! Throws std::runtime_error for a file that may not be served or cannot be read.
+void prepareOutputs(const FileStore &store, QJsonArray &outputs, const std::function<QString()> &root);
+
+} // namespace qradio::files
