@@ -69,6 +69,11 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
         *error = m_files->errorString();
         return false;
     }
+    if (o.deleteCacheEvery.count() > 0) {
+        m_cacheSweep = new QTimer(this);
+        connect(m_cacheSweep, &QTimer::timeout, this, [this, age = o.deleteCacheAge] { m_files->sweep(age); });
+        m_cacheSweep->start(o.deleteCacheEvery);
+    }
     m_queue = new queue::Queue(m_d->options, this);
     m_queue->setFileStore(m_files.get());
     m_queue->setEndpoints(m_d->endpointTable.all());
@@ -186,6 +191,8 @@ void NetCore::shutdown()
         delete n.http; // with its TcpServer and any socket left; the thread has finished
     }
     m_network.clear();
+    if (m_cacheSweep)
+        m_files->sweep(std::chrono::seconds(0)); // delete_cache: everything, at exit
 }
 
 QString NetCore::issueLoginTicket(const QString &username)

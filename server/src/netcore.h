@@ -7,6 +7,7 @@
 #include "security/login.h"
 
 #include <QThreadPool>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -74,6 +75,7 @@ private:
     std::vector<NetworkThread> m_network;
     queue::Queue *m_queue = nullptr;
     std::unique_ptr<files::FileStore> m_files;
+    QTimer *m_cacheSweep = nullptr; //!< ServerOptions::deleteCacheEvery
     QThreadPool m_routePool;
 };
 

@@ -84,6 +84,11 @@ struct ServerOptions
     //! -1 = no limit but maxUploadSize. 413 from the Content-Length before the body when even
     //! one file could not fit, and again while a larger file streams in.
     qint64 maxFileSize = -1;
+    //! Gradio's delete_cache: every `deleteCacheEvery`, uploads and result files older than
+    //! `deleteCacheAge` are deleted, and all of them when the server stops. Zero: never (the
+    //! private folder used without fileDir is removed at stop anyway).
+    std::chrono::seconds deleteCacheEvery{0};
+    std::chrono::seconds deleteCacheAge{0};
     //! Largest upload request (all its files); 413 from the Content-Length, before the body.
     //! Uploads go to disk as they arrive: memory stays flat whatever this is.
     qint64 maxUploadSize = 8LL * 1024 * 1024 * 1024;

@@ -189,7 +189,8 @@ QJsonObject buildConfig(const QList<std::shared_ptr<const EndpointSpec>> &endpoi
         {QStringLiteral("footer_links"), QJsonArray{QStringLiteral("api")}},
         {QStringLiteral("run_history"), false},
         {QStringLiteral("is_colab"), false},
-        {QStringLiteral("max_file_size"), options.maxBodySize},
+        // Both clients check a file against it before uploading (null: no limit).
+        {QStringLiteral("max_file_size"), options.maxFileSize >= 0 ? QJsonValue(options.maxFileSize) : QJsonValue()},
         {QStringLiteral("stylesheets"), QJsonArray()},
         {QStringLiteral("theme"), QStringLiteral("default")},
         {QStringLiteral("protocol"), QStringLiteral("sse_v3")},

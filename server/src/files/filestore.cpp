@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "filestore.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -39,6 +40,22 @@ FileStore::FileStore(const ServerOptions &options)
     m_policy.setBlockedPaths(options.blockedPaths);
     m_resultPolicy = m_policy;
     m_resultPolicy.setAllowedPaths(options.allowedPaths + QStringList{QDir::tempPath()});
+}
+
+int FileStore::sweep(std::chrono::seconds age) const
+{
+    const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-age.count());
+    int removed = 0;
+    for (const QString &root : {uploadDir(), cacheDir()}) {
+        const QFileInfoList entries = QDir(root).entryInfoList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+        for (const QFileInfo &entry : entries) {
+            if (age.count() > 0 && entry.lastModified().toUTC() > before)
+                continue;
+            if (entry.isDir() && !entry.isSymLink() ? QDir(entry.filePath()).removeRecursively() : QFile::remove(entry.filePath()))
+                ++removed;
+        }
+    }
+    return removed;
 }
 
 FileStore::~FileStore()

@@ -5,6 +5,8 @@
 
 #include <qradio/server.h>
 
+#include <chrono>
+
 namespace qradio::files {
 
 //! The server's file folder: `upload/` for what clients send, `cache/` for files copied out of
@@ -28,6 +30,9 @@ public:
     //! What an endpoint may return: the file folder (as is), and the temp folder and
     //! allowedPaths (reported as Root::Allowed: copied into the cache).
     const FilePolicy &resultPolicy() const { return m_resultPolicy; }
+    //! Deletes the uploads and results (each a folder of its own) last changed `age` ago or
+    //! longer; returns how many. Zero age: all of them.
+    int sweep(std::chrono::seconds age) const;
     QString uploadDir() const { return m_policy.uploadDir(); }
     QString cacheDir() const { return m_policy.cacheDir(); }
 

@@ -245,6 +245,37 @@ private slots:
         QCOMPARE(none.status, 404);
     }
 
+    void configPublishesMaxFileSize()
+    {
+        const RawResponse r = rawRequest(port, "GET /config HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QLatin1String("max_file_size")).toInteger(), 1000);
+    }
+
+    void deleteCacheSweepsAndEmptiesAtStop()
+    {
+        QTemporaryDir dir;
+        qradio::ServerOptions options;
+        options.fileDir = dir.path();
+        options.deleteCacheEvery = std::chrono::seconds(1);
+        options.deleteCacheAge = std::chrono::seconds(0);
+        auto swept = std::make_unique<qradio::Server>(options);
+        QVERIFY(swept->listen(QHostAddress::LocalHost, 0));
+        const QByteArray body = form({{"old.txt", "old"}});
+        QCOMPARE(rawRequest(swept->port(), head(body.size()) + body).status, 200);
+        const QDir upload(dir.path() + QStringLiteral("/upload"));
+        QCOMPARE(upload.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(upload.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 0, 5000);
+        // Files younger than the age stay until the server stops.
+        options.deleteCacheAge = std::chrono::seconds(3600);
+        swept = std::make_unique<qradio::Server>(options);
+        QVERIFY(swept->listen(QHostAddress::LocalHost, 0));
+        QCOMPARE(rawRequest(swept->port(), head(body.size()) + body).status, 200);
+        QTest::qWait(1500);
+        QCOMPARE(upload.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+        swept->stop();
+        QCOMPARE(upload.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 0);
+    }
+
     void largeUploadKeepsMemoryFlat()
     {
         // QRADIO_UPLOAD_TEST_MB (default 1024) of file through a server without a file size limit.
