@@ -59,7 +59,8 @@ void registerCalculator(qradio::Server &app)
 
     app.api("echo_file", [](const qradio::File &file) { return file; })
         .params({{"file", "Any file"}})
-        .description("Returns the uploaded file unchanged, under its own name.");
+        .description("Returns the uploaded file unchanged, under its own name.")
+        .mcpTool();
 
     app.get(QStringLiteral("/"), [] {
         QFile page(QStringLiteral(":/calculator/page.html"));

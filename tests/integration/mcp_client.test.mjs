@@ -65,3 +65,50 @@ describe("legacy HTTP+SSE", () => {
 
   mcpClientSuite(() => client);
 });
+
+describe("files through MCP", () => {
+  // A 1x1 red PNG.
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+  let client;
+  before(async () => {
+    client = newClient();
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/gradio_api/mcp/`)));
+  });
+  after(async () => client?.close());
+
+  test("a file parameter is a string (a data: URL)", async () => {
+    const { tools } = await client.listTools();
+    const echo = tools.find((t) => t.name === "echo_file");
+    assert.ok(echo, "echo_file is a tool");
+    assert.equal(echo.inputSchema.properties.file.type, "string");
+  });
+
+  test("an image in, image content and its URL out", async () => {
+    const result = await client.callTool({
+      name: "echo_file", arguments: { file: `data:image/png;base64,${png.toString("base64")}` } });
+    assert.equal(result.isError, false, JSON.stringify(result));
+    assert.equal(result.content[0].type, "image");
+    assert.equal(result.content[0].mimeType, "image/png");
+    assert.deepEqual(Buffer.from(result.content[0].data, "base64"), png);
+    assert.match(result.content[1].text, /^Image URL: http:\/\/.*\/gradio_api\/file=.*\/file\.png$/);
+    const url = result.content[1].text.slice("Image URL: ".length);
+    assert.deepEqual(Buffer.from(await (await fetch(url)).arrayBuffer()), png);
+  });
+
+  test("another file comes back as its URL", async () => {
+    const result = await client.callTool({
+      name: "echo_file", arguments: { file: `data:text/plain;base64,${Buffer.from("hi").toString("base64")}` } });
+    assert.equal(result.isError, false, JSON.stringify(result));
+    assert.equal(result.content.length, 1);
+    assert.equal(await (await fetch(result.content[0].text)).text(), "hi");
+  });
+
+  test("a remote URL or a server path is refused with a clear message", async () => {
+    for (const file of ["https://example.com/cat.png", "/etc/passwd"]) {
+      const result = await client.callTool({ name: "echo_file", arguments: { file } });
+      assert.equal(result.isError, true, file);
+      assert.match(result.content[0].text, /Parameter 'file'/, file);
+    }
+  });
+});

@@ -18,4 +18,8 @@ QJsonArray namedToPositional(const EndpointSpec &endpoint, const QJsonObject &na
 
 QStringList parameterNames(const EndpointSpec &endpoint);
 
+//! The schema of a file (FileData, what qradio::File declares): both clients treat such a
+//! parameter as a file, and /info calls its type `filepath`.
+bool isFileSchema(const QJsonObject &schema);
+
 } // namespace qradio::api

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <qradio/types.h>
 
+#include "arguments.h"
+
 #include <QJsonDocument>
 
 namespace qradio {
@@ -16,7 +18,7 @@ static QString literal(const QJsonValue &v)
     return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
 }
 
-static bool isFileSchema(const QJsonObject &schema)
+bool api::isFileSchema(const QJsonObject &schema)
 {
     const QJsonObject props = schema.value(QLatin1String("properties")).toObject();
     if (!props.contains(QLatin1String("path")) || !props.contains(QLatin1String("meta")))
@@ -71,7 +73,7 @@ QString pythonTypeFromSchema(const QJsonObject &schema)
         return QStringLiteral("list[%1]").arg(pythonTypeFromSchema(schema.value(QLatin1String("items")).toObject()));
     }
     if (type == QLatin1String("object")) {
-        if (isFileSchema(schema))
+        if (api::isFileSchema(schema))
             return QStringLiteral("filepath");
         QStringList parts;
         const QJsonObject props = schema.value(QLatin1String("properties")).toObject();

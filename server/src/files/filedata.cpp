@@ -135,4 +135,33 @@ void prepareOutputs(const FileStore &store, QJsonArray &outputs, const std::func
     }
 }
 
+QJsonObject fileFromText(const FileStore &store, const QString &text, const QString &parameterName)
+{
+    const auto refuse = [&](const QString &why) {
+        return ArgumentError(parameterName, QStringLiteral("Parameter '%1': %2").arg(parameterName, why));
+    };
+    if (text.startsWith(QLatin1String("http://")) || text.startsWith(QLatin1String("https://")))
+        throw refuse(QStringLiteral("this server does not download files from URLs; pass the file's content as a data: "
+                                    "URL (data:<type>;base64,<data>)."));
+    // data:[<type>][;base64],<data> (RFC 2397); only base64 carries binary files intact.
+    const qsizetype comma = text.indexOf(QLatin1Char(','));
+    if (!text.startsWith(QLatin1String("data:")) || comma < 0 || !text.left(comma).endsWith(QLatin1String(";base64")))
+        throw refuse(QStringLiteral("invalid file data: give a data: URL (data:<type>;base64,<data>). Received: %1")
+                         .arg(text.left(60)));
+    const QString type = text.mid(5, comma - 5 - 7).section(QLatin1Char(';'), 0, 0).trimmed().toLower();
+    auto decoded = QByteArray::fromBase64Encoding(QStringView(text).sliced(comma + 1).toLatin1(),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        throw refuse(QStringLiteral("the data: URL is not valid base64."));
+    const QMimeType mime = QMimeDatabase().mimeTypeForName(type.isEmpty() ? QStringLiteral("application/octet-stream") : type);
+    const QString suffix = mime.isValid() && !mime.preferredSuffix().isEmpty() ? mime.preferredSuffix() : QStringLiteral("bin");
+    const QString folder = store.uploadDir() + QLatin1Char('/') + uniqueFolderName();
+    const QString path = folder + QStringLiteral("/file.") + suffix;
+    QFile out(path);
+    if (!QDir().mkdir(folder) || !out.open(QIODevice::WriteOnly | QIODevice::NewOnly) || out.write(*decoded) != decoded.decoded.size())
+        throw std::runtime_error("cannot store a file given as a data: URL");
+    return complete(QJsonObject{{QStringLiteral("meta"), QJsonObject{{QStringLiteral("_type"), QStringLiteral("gradio.FileData")}}}},
+                    path, QStringLiteral("/gradio_api/file=") + path);
+}
+
 } // namespace qradio::files

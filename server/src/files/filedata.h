@@ -26,4 +26,9 @@ void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJ
 //! Throws std::runtime_error for a file that may not be served or cannot be read.
 void prepareOutputs(const FileStore &store, QJsonArray &outputs, const std::function<QString()> &root);
 
+//! A file given as text (how MCP clients pass files): a `data:<type>;base64,<data>` URL is
+//! written to a fresh folder of the upload folder and becomes a FileData. Remote URLs are not
+//! fetched (no requests on a client's behalf). Throws ArgumentError naming the parameter.
+QJsonObject fileFromText(const FileStore &store, const QString &text, const QString &parameterName);
+
 } // namespace qradio::files

@@ -5,6 +5,8 @@
 #include "service.h"
 
 #include "../api/arguments.h"
+#include "../api/config.h"
+#include "../files/filedata.h"
 #include "../queue/queue.h"
 
 #include <QLoggingCategory>
@@ -84,6 +86,8 @@ void Service::runEndpoint(const Message &m, const Incoming &in, const std::share
     // x-gradio-user marker, and the token that links its Context back to this call.
     Request request;
     request.method = "POST";
+    request.url = in.url;
+    request.path = in.url.path();
     request.peer = in.peer;
     for (const auto &[key, value] : in.headers)
         if (key.compare(kCallHeader, Qt::CaseInsensitive) != 0)
@@ -270,6 +274,23 @@ static QByteArray toolFailure(const QJsonValue &id, const QString &message)
     return resultMessage(id, toolError(message));
 }
 
+QJsonValue Service::filesFromText(const QJsonObject &schema, const QJsonValue &value, const QString &name) const
+{
+    if (api::isFileSchema(schema))
+        return value.isString() && m_files ? QJsonValue(files::fileFromText(*m_files, value.toString(), name)) : value;
+    if (value.isArray() && schema.contains(QLatin1String("items"))) {
+        QJsonArray out;
+        for (const QJsonValue &item : value.toArray())
+            out.append(filesFromText(schema.value(QLatin1String("items")).toObject(), item, name));
+        return out;
+    }
+    if (value.isString()) // an optional file: oneOf [null, file]
+        for (const QJsonValue &member : schema.value(QLatin1String("oneOf")).toArray())
+            if (api::isFileSchema(member.toObject()))
+                return filesFromText(member.toObject(), value, name);
+    return value;
+}
+
 void Service::callTool(const Message &m, const Incoming &in)
 {
     const QString name = m.params.value(QLatin1String("name")).toString();
@@ -298,9 +319,14 @@ void Service::callTool(const Message &m, const Incoming &in)
         }
     }
     try {
+        for (qsizetype i = 0; i < args.size(); ++i)
+            args[i] = filesFromText(api::parameterSchema(endpoint, i), args.at(i), endpoint.params[i].name);
         args = api::normalizeArguments(endpoint, args);
     } catch (const ArgumentError &e) {
         in.reply->finish(toolFailure(m.id, QStringLiteral("Input validation error: ") + e.message()));
+        return;
+    } catch (const std::exception &e) {
+        in.reply->finish(toolFailure(m.id, QString::fromUtf8(e.what())));
         return;
     }
     ToolEntry entry = *tool;

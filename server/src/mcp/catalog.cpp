@@ -2,8 +2,12 @@
 // The MCP view of the endpoints: listings with their schemas, and results in MCP's shapes.
 #include "catalog.h"
 
+#include "../api/arguments.h"
 #include "../api/config.h"
+#include "../files/filedata.h"
 #include "../queue/json.h"
+
+#include <QFile>
 
 namespace qradio::mcp {
 
@@ -57,13 +61,34 @@ static QString itemMarkerOf(const QJsonObject &schema)
         : QString();
 }
 
+//! MCP clients pass files as strings (Gradio's MCP does the same): file schemas become that,
+//! wherever they sit (a list of files, an optional file).
+static QJsonObject filesAsStrings(const QJsonObject &schema)
+{
+    if (api::isFileSchema(schema))
+        return {{QStringLiteral("type"), QStringLiteral("string")},
+                {QStringLiteral("format"), QStringLiteral("Gradio File Input - a data: URL (data:<type>;base64,<data>)")}};
+    QJsonObject out = schema;
+    if (schema.contains(QLatin1String("items")))
+        out.insert(QStringLiteral("items"), filesAsStrings(schema.value(QLatin1String("items")).toObject()));
+    for (const char *key : {"oneOf", "anyOf"}) {
+        if (!schema.contains(QLatin1String(key)))
+            continue;
+        QJsonArray members;
+        for (const QJsonValue &m : schema.value(QLatin1String(key)).toArray())
+            members.append(filesAsStrings(m.toObject()));
+        out.insert(QLatin1String(key), members);
+    }
+    return out;
+}
+
 QJsonObject inputSchemaOf(const EndpointSpec &endpoint)
 {
     QJsonObject properties;
     QJsonArray required;
     for (qsizetype i = 0; i < endpoint.params.size(); ++i) {
         const Param &p = endpoint.params[i];
-        QJsonObject schema = api::parameterSchema(endpoint, i); // as /info shows it
+        QJsonObject schema = filesAsStrings(api::parameterSchema(endpoint, i)); // as /info shows it, files as strings
         schema.insert(QStringLiteral("description"), p.description);
         if (p.hasDefault() && !p.defaultValue.isNull())
             schema.insert(QStringLiteral("default"), p.defaultValue);
@@ -281,6 +306,27 @@ static QJsonObject textContent(const QString &text)
     return {{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), text}};
 }
 
+//! A result file: an image (up to kMaxInlineImage) as image content followed by its URL, as
+//! Gradio's MCP answers; any other file as its URL.
+static QJsonArray fileContent(const QJsonObject &file)
+{
+    static constexpr qint64 kMaxInlineImage = 8 * 1024 * 1024;
+    const QString url = file.value(QLatin1String("url")).toString();
+    const QString mime = file.value(QLatin1String("mime_type")).toString();
+    const QString path = file.value(QLatin1String("path")).toString();
+    static const QStringList images = {QStringLiteral("image/png"), QStringLiteral("image/jpeg"), QStringLiteral("image/gif"),
+                                       QStringLiteral("image/webp"), QStringLiteral("image/svg+xml")};
+    QFile in(path);
+    if (images.contains(mime) && in.size() <= kMaxInlineImage && in.open(QIODevice::ReadOnly)) {
+        const QByteArray data = in.readAll();
+        return {QJsonObject{{QStringLiteral("type"), QStringLiteral("image")},
+                            {QStringLiteral("data"), QString::fromLatin1(data.toBase64())},
+                            {QStringLiteral("mimeType"), mime}},
+                textContent(QStringLiteral("Image URL: ") + url)};
+    }
+    return {textContent(url.isEmpty() ? path : url)};
+}
+
 QJsonObject toolResult(const ToolEntry &tool, const QJsonArray &outputs)
 {
     const EndpointSpec &endpoint = *tool.endpoint;
@@ -305,6 +351,9 @@ QJsonObject toolResult(const ToolEntry &tool, const QJsonArray &outputs)
                 content.append(item);
         } else if (marker == QLatin1String("resource-contents")) {
             content.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("resource")}, {QStringLiteral("resource"), value}});
+        } else if (value.isObject() && files::isFileData(value.toObject())) {
+            for (const QJsonValue &item : fileContent(value.toObject()))
+                content.append(item);
         } else {
             content.append(textContent(textOf(value)));
         }

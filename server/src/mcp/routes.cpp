@@ -103,6 +103,7 @@ Service::Incoming incoming(const Request &r, std::shared_ptr<Session> session)
     Service::Incoming in;
     in.session = std::move(session);
     in.headers = r.headers;
+    in.url = r.url;
     in.peer = r.peer;
     const QString tools = r.query.queryItemValue(QStringLiteral("tools"));
     if (!tools.isEmpty())
@@ -302,7 +303,7 @@ void elsewhere(const Ctx &c, Exchange *ex)
 std::shared_ptr<Service> installRoutes(http::Router &r, const RouteContext &context, McpRegistryPrivate &registry)
 {
     auto catalog = std::make_shared<const Catalog>(context.endpoints->all(), registry);
-    auto service = std::make_shared<Service>(context.core, context.queue, catalog,
+    auto service = std::make_shared<Service>(context.core, context.queue, context.files, catalog,
                                              Service::Settings{context.options->title, QStringLiteral(QRADIO_MCP_VERSION),
                                                                registry.instructions});
     {

@@ -44,8 +44,9 @@ void Waiter::complete(QJsonObject r, QString e)
     wake.notify_all();
 }
 
-Service::Service(QObject *core, queue::Queue *queue, std::shared_ptr<const Catalog> catalog, Settings settings)
-    : m_core(core), m_queue(queue), m_catalog(std::move(catalog)), m_settings(std::move(settings)), m_pool(std::make_unique<QThreadPool>())
+Service::Service(QObject *core, queue::Queue *queue, const files::FileStore *files, std::shared_ptr<const Catalog> catalog,
+                 Settings settings)
+    : m_core(core), m_queue(queue), m_files(files), m_catalog(std::move(catalog)), m_settings(std::move(settings)), m_pool(std::make_unique<QThreadPool>())
 {
     m_pool->setMaxThreadCount(2);
     m_pool->setObjectName(QStringLiteral("qradio-mcp"));

@@ -23,6 +23,9 @@ namespace queue {
 class Queue;
 struct JobEvent;
 } // namespace queue
+namespace files {
+class FileStore;
+} // namespace files
 } // namespace qradio
 
 namespace qradio::mcp {
@@ -68,8 +71,10 @@ public:
         QString version;
         QString instructions;
     };
-    //! `core` is the core thread's object, where the service runs; `queue` runs its calls.
-    Service(QObject *core, queue::Queue *queue, std::shared_ptr<const Catalog> catalog, Settings settings);
+    //! `core` is the core thread's object, where the service runs; `queue` runs its calls;
+    //! `files` stores the files tools are given as data: URLs.
+    Service(QObject *core, queue::Queue *queue, const files::FileStore *files, std::shared_ptr<const Catalog> catalog,
+            Settings settings);
     ~Service();
 
     const Catalog &catalog() const { return *m_catalog; }
@@ -82,6 +87,7 @@ public:
         std::shared_ptr<Session> session; //!< null: a sessionless streamable-HTTP request
         std::shared_ptr<Reply> reply;     //!< where a request's answer goes
         HeaderList headers;
+        QUrl url;                         //!< of the HTTP request (result file URLs start from it)
         QHostAddress peer;
         QSet<QString> toolFilter;         //!< `?tools=a,b` on the URL; empty: all
     };
@@ -130,6 +136,8 @@ private:
     void handleRequest(const Message &m, const Incoming &in);
     QJsonObject initialize(const Message &m, const Incoming &in, QString *error);
     void callTool(const Message &m, const Incoming &in);
+    //! Files given as data: URLs (how MCP passes them), wherever the schema has a file.
+    QJsonValue filesFromText(const QJsonObject &schema, const QJsonValue &value, const QString &name) const;
     void readResource(const Message &m, const Incoming &in);
     void getPrompt(const Message &m, const Incoming &in);
     void complete(const Message &m, const Incoming &in);
@@ -153,6 +161,7 @@ private:
 
     QPointer<QObject> m_core;
     QPointer<queue::Queue> m_queue;
+    const files::FileStore *m_files;
     std::shared_ptr<const Catalog> m_catalog;
     Settings m_settings;
     Host *m_host = nullptr;
