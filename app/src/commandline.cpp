@@ -153,8 +153,17 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         QStringLiteral("path"));
     const QCommandLineOption authMessage(QStringLiteral("auth-message"),
         QStringLiteral("Text shown on the login page."), QStringLiteral("text"));
+    const QCommandLineOption maxFileSize(QStringLiteral("max-file-size"),
+        QStringLiteral("Largest file an upload may carry, e.g. 10mb (env GRADIO_MAX_FILE_SIZE)."), QStringLiteral("size"));
+    const QCommandLineOption allowedPath(QStringLiteral("allowed-path"),
+        QStringLiteral("A file or folder /gradio_api/file= may serve (repeatable)."), QStringLiteral("path"));
+    const QCommandLineOption blockedPath(QStringLiteral("blocked-path"),
+        QStringLiteral("A file or folder never served, even inside an allowed one (repeatable)."), QStringLiteral("path"));
+    const QCommandLineOption deleteCache(QStringLiteral("delete-cache"),
+        QStringLiteral("Every <every> seconds delete uploads and results older than <age> seconds, and all of "
+                       "them at exit (Gradio's delete_cache)."), QStringLiteral("every,age"));
     for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost,
-                                        auth, authFile, authMessage})
+                                        auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, deleteCache})
         parser.addOption(o);
 
     ParseResult result;
@@ -241,7 +250,45 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     }
     if (parser.isSet(authMessage))
         c.authMessage = parser.value(authMessage);
+    const QString size = parser.isSet(maxFileSize) ? parser.value(maxFileSize) : qEnvironmentVariable("GRADIO_MAX_FILE_SIZE");
+    if (!size.isEmpty()) {
+        c.maxFileSize = parseFileSize(size);
+        if (!c.maxFileSize)
+            return fail(QStringLiteral("Invalid file size '%1': expected bytes or a number with kb, mb, gb or tb, e.g. 10mb.").arg(size));
+    }
+    c.allowedPaths = parser.values(allowedPath);
+    c.blockedPaths = parser.values(blockedPath);
+    if (parser.isSet(deleteCache)) {
+        const QStringList parts = parser.value(deleteCache).split(QLatin1Char(','));
+        bool everyOk = false, ageOk = false;
+        const qint64 every = parts.value(0).trimmed().toLongLong(&everyOk);
+        const qint64 age = parts.value(1).trimmed().toLongLong(&ageOk);
+        if (parts.size() != 2 || !everyOk || !ageOk || every <= 0 || age < 0)
+            return fail(QStringLiteral("--delete-cache expects every,age in seconds, e.g. --delete-cache 3600,86400."));
+        c.deleteCache = qMakePair(every, age);
+    }
     return result;
+}
+
+std::optional<qint64> parseFileSize(const QString &text)
+{
+    static const QList<QPair<QString, qint64>> units{{QStringLiteral("tb"), 1LL << 40}, {QStringLiteral("gb"), 1LL << 30},
+                                                     {QStringLiteral("mb"), 1LL << 20}, {QStringLiteral("kb"), 1LL << 10},
+                                                     {QStringLiteral("b"), 1}};
+    QString t = text.trimmed().toLower();
+    qint64 scale = 1;
+    for (const auto &[suffix, factor] : units) {
+        if (t.endsWith(suffix)) {
+            t.chop(suffix.size());
+            scale = factor;
+            break;
+        }
+    }
+    bool ok = false;
+    const double n = t.trimmed().toDouble(&ok);
+    if (!ok || n < 0 || n * double(scale) > 9.0e18)
+        return std::nullopt;
+    return qint64(n * double(scale));
 }
 
 } // namespace qradio::detail

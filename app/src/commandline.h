@@ -39,7 +39,14 @@ struct LaunchConfig
     QStringList allowedHosts;     //!< --allowed-host, repeatable
     QList<QPair<QString, QString>> auth; //!< --auth user:password (repeatable) and --auth-file lines
     std::optional<QString> authMessage;  //!< --auth-message
+    std::optional<qint64> maxFileSize;   //!< --max-file-size, env GRADIO_MAX_FILE_SIZE
+    QStringList allowedPaths;            //!< --allowed-path, repeatable
+    QStringList blockedPaths;            //!< --blocked-path, repeatable
+    std::optional<QPair<qint64, qint64>> deleteCache; //!< --delete-cache every,age (seconds)
 };
+
+//! Gradio's max_file_size: bytes, or a number with b, kb, mb, gb or tb (1024-based, any case).
+std::optional<qint64> parseFileSize(const QString &text);
 
 struct ParseResult
 {

@@ -201,6 +201,14 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
     serverOptions.auth += config.auth;
     if (config.authMessage)
         serverOptions.authMessage = *config.authMessage;
+    if (config.maxFileSize)
+        serverOptions.maxFileSize = *config.maxFileSize;
+    serverOptions.allowedPaths += config.allowedPaths;
+    serverOptions.blockedPaths += config.blockedPaths;
+    if (config.deleteCache) {
+        serverOptions.deleteCacheEvery = std::chrono::seconds(config.deleteCache->first);
+        serverOptions.deleteCacheAge = std::chrono::seconds(config.deleteCache->second);
+    }
     server.setOptions(serverOptions);
 
     detail::WindowSpec spec = windowSpec(server, options, config, appId);

@@ -160,6 +160,7 @@ private Q_SLOTS:
     void printsUrlsAsGiven();
     void parsesAuth();
     void rejectsBadAuth();
+    void parsesFileOptions();
     void headlessWithAuthFileNeedsALogin();
 
     void helpAndVersion();
@@ -265,6 +266,32 @@ void TestLaunch::parsesAuth()
     QCOMPARE(r.action, qradio::detail::ParseResult::Run);
     QCOMPARE(r.warnings.size(), 1);
     QVERIFY2(r.warnings.first().contains(u"readable by other users"_s), qPrintable(r.warnings.first()));
+}
+
+void TestLaunch::parsesFileOptions()
+{
+    using qradio::detail::parseFileSize;
+    QCOMPARE(parseFileSize(u"1000"_s), std::optional<qint64>(1000));
+    QCOMPARE(parseFileSize(u"10mb"_s), std::optional<qint64>(10LL << 20));
+    QCOMPARE(parseFileSize(u"1.5 GB"_s), std::optional<qint64>(3LL << 29));
+    QCOMPARE(parseFileSize(u"2kb"_s), std::optional<qint64>(2048));
+    QCOMPARE(parseFileSize(u"12b"_s), std::optional<qint64>(12));
+    QCOMPARE(parseFileSize(u"-1"_s), std::nullopt);
+    QCOMPARE(parseFileSize(u"lots"_s), std::nullopt);
+    auto r = qradio::detail::parseCommandLine({u"app"_s, u"--max-file-size"_s, u"5mb"_s, u"--allowed-path"_s, u"/srv/a"_s,
+                                               u"--allowed-path"_s, u"/srv/b"_s, u"--blocked-path"_s, u"/srv/a/secret"_s,
+                                               u"--delete-cache"_s, u"60,3600"_s}, {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Run);
+    QCOMPARE(r.config.maxFileSize, std::optional<qint64>(5LL << 20));
+    QCOMPARE(r.config.allowedPaths, (QStringList{u"/srv/a"_s, u"/srv/b"_s}));
+    QCOMPARE(r.config.blockedPaths, (QStringList{u"/srv/a/secret"_s}));
+    QCOMPARE(r.config.deleteCache, (std::optional<QPair<qint64, qint64>>(qMakePair(60, 3600))));
+    for (const QStringList &bad : {QStringList{u"--max-file-size"_s, u"big"_s}, QStringList{u"--delete-cache"_s, u"60"_s},
+                                   QStringList{u"--delete-cache"_s, u"0,5"_s}}) {
+        r = qradio::detail::parseCommandLine(QStringList{u"app"_s} + bad, {}, u"App"_s);
+        QCOMPARE(r.action, qradio::detail::ParseResult::Exit);
+        QCOMPARE(r.exitCode, 1);
+    }
 }
 
 void TestLaunch::rejectsBadAuth()
