@@ -153,8 +153,15 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         QStringLiteral("path"));
     const QCommandLineOption authMessage(QStringLiteral("auth-message"),
         QStringLiteral("Text shown on the login page."), QStringLiteral("text"));
+    const QCommandLineOption sslCertFile(QStringLiteral("ssl-certfile"),
+        QStringLiteral("Serve HTTPS with this certificate (PEM; intermediates may follow it)."), QStringLiteral("path"));
+    const QCommandLineOption sslKeyFile(QStringLiteral("ssl-keyfile"),
+        QStringLiteral("The private key of --ssl-certfile (PEM)."), QStringLiteral("path"));
+    const QCommandLineOption sslKeyPassword(QStringLiteral("ssl-keyfile-password"),
+        QStringLiteral("Password of an encrypted --ssl-keyfile. It shows in the process list: prefer the "
+                       "environment variable QRADIO_SSL_KEYFILE_PASSWORD."), QStringLiteral("password"));
     for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost,
-                                        auth, authFile, authMessage})
+                                        auth, authFile, authMessage, sslCertFile, sslKeyFile, sslKeyPassword})
         parser.addOption(o);
 
     ParseResult result;
@@ -241,6 +248,12 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     }
     if (parser.isSet(authMessage))
         c.authMessage = parser.value(authMessage);
+    c.sslCertFile = parser.value(sslCertFile);
+    c.sslKeyFile = parser.value(sslKeyFile);
+    if (parser.isSet(sslKeyPassword))
+        c.sslKeyPassword = parser.value(sslKeyPassword);
+    else if (qEnvironmentVariableIsSet("QRADIO_SSL_KEYFILE_PASSWORD"))
+        c.sslKeyPassword = qEnvironmentVariable("QRADIO_SSL_KEYFILE_PASSWORD");
     return result;
 }
 

@@ -39,6 +39,9 @@ struct LaunchConfig
     QStringList allowedHosts;     //!< --allowed-host, repeatable
     QList<QPair<QString, QString>> auth; //!< --auth user:password (repeatable) and --auth-file lines
     std::optional<QString> authMessage;  //!< --auth-message
+    QString sslCertFile;                 //!< --ssl-certfile
+    QString sslKeyFile;                  //!< --ssl-keyfile
+    std::optional<QString> sslKeyPassword; //!< --ssl-keyfile-password, env QRADIO_SSL_KEYFILE_PASSWORD
 };
 
 struct ParseResult
