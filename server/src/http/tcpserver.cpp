@@ -46,12 +46,20 @@ void TcpServer::incomingConnection(qintptr descriptor)
     if (m_connections.size() >= m_maxConnections && !makeRoom()) {
         qCWarning(lcHttp) << "connection limit reached:" << m_maxConnections
                           << "connections all carry work; refusing" << socket->peerAddress();
-        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 47\r\n"
-                      "Connection: close\r\nRetry-After: 1\r\n\r\n{\"detail\":\"Too many connections; retry later.\"}");
-        socket->disconnectFromHost(); // over TLS: once the answer is out, after the handshake
+        const auto refuse = [socket] {
+            socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 47\r\n"
+                          "Connection: close\r\nRetry-After: 1\r\n\r\n{\"detail\":\"Too many connections; retry later.\"}");
+            socket->disconnectFromHost();
+        };
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        if (m_tls) // a client that never finishes its handshake must not keep the socket
-            QTimer::singleShot(m_limits->headTimeout, socket, [socket] { socket->abort(); });
+        if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && !ssl->isEncrypted()) {
+            // Qt 6.4 drops what is written and closed before the handshake ends: answer after it,
+            // and cut a client that never finishes it.
+            connect(ssl, &QSslSocket::encrypted, ssl, refuse);
+            QTimer::singleShot(m_limits->headTimeout, ssl, [ssl] { ssl->abort(); });
+        } else {
+            refuse();
+        }
         return;
     }
     auto *connection = new HttpConnection(socket, m_limits, m_home);

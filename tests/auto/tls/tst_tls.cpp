@@ -173,6 +173,20 @@ private slots:
         QCOMPARE(c.readResponse().status, 200);
     }
 
+    void connectionCloseAndRefusalsArriveBeforeTheClose()
+    {
+        TlsClient c;
+        QVERIFY(connectTls(c));
+        c.send("GET /gradio_api/info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        QCOMPARE(c.readResponse().status, 200);
+        QVERIFY(c.waitForClose());
+        TlsClient bad; // a framing refusal is written, then the connection closed
+        QVERIFY(connectTls(bad));
+        bad.send("GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+        QCOMPARE(bad.readResponse().status, 400);
+        QVERIFY(bad.waitForClose());
+    }
+
     void streamedResponse()
     {
         TlsClient c;
@@ -286,6 +300,28 @@ private slots:
         const RawResponse slept = busy.readResponse();
         QCOMPARE(slept.status, 200);
         QCOMPARE(slept.body, QByteArray("slept"));
+    }
+
+    void busyCapAnswers503OverTls()
+    {
+        qradio::ServerOptions options;
+        options.maxConnections = 1;
+        options.networkThreads = 1;
+        options.fileDir = dir.filePath(QStringLiteral("files6"));
+        auto capped = tlsServer(options);
+        QVERIFY(capped);
+        TlsClient busy;
+        QVERIFY(connectTls(busy, capped->port(), trusting()));
+        sleepsStarted = 0;
+        busy.send("GET /sleep/1000 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QTRY_COMPARE(sleepsStarted.load(), 1);
+        // Every connection carries work: the newcomer gets its 503 through the encryption.
+        TlsClient refused;
+        QVERIFY(connectTls(refused, capped->port(), trusting()));
+        const RawResponse r = refused.readResponse();
+        QCOMPARE(r.status, 503);
+        QVERIFY(refused.waitForClose());
+        QCOMPARE(busy.readResponse().body, QByteArray("slept"));
     }
 
     void encryptedKeyWithItsPassword()
