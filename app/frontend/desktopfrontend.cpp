@@ -117,6 +117,8 @@ private:
         o.persistentStorage = spec.persistentStorage;
         o.defaultSize = spec.size;
         o.openExternal = spec.openExternal;
+        if (!spec.serverCertificate.isEmpty())
+            o.serverCertificate = QSslCertificate(spec.serverCertificate, QSsl::Pem);
         if (!o.icon.isNull())
             QApplication::setWindowIcon(o.icon);
         QGuiApplication::setDesktopFileName(spec.appId);

@@ -57,6 +57,8 @@ BindResult bindServer(Server &server, const QHostAddress &address, quint16 port,
             continue;
         if (server.listen(address, quint16(p)))
             return {true, {}};
+        if (server.listenError() == Server::ListenError::Tls)
+            return {false, server.errorString(), 2}; // the same on every port
         const bool busy = portBusy(address, quint16(p));
         if (fallback && busy)
             continue;   // taken between the probe and listen()
@@ -73,18 +75,18 @@ BindResult bindServer(Server &server, const QHostAddress &address, quint16 port,
                        .arg(address.toString())};
 }
 
-QString printableUrl(const QString &host, quint16 port)
+QString printableUrl(const QString &host, quint16 port, bool tls)
 {
     QString h = host;
     if (h.contains(QLatin1Char(':')) && !h.startsWith(QLatin1Char('[')))
         h = QLatin1Char('[') + h + QLatin1Char(']');
-    return QStringLiteral("http://%1:%2").arg(h).arg(port);
+    return QStringLiteral("%1://%2:%3").arg(tls ? QStringLiteral("https") : QStringLiteral("http"), h).arg(port);
 }
 
-QUrl localUrl(const QHostAddress &address, const QString &host, quint16 port)
+QUrl localUrl(const QHostAddress &address, const QString &host, quint16 port, bool tls)
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         url.setHost(QStringLiteral("127.0.0.1"));
     else if (address == QHostAddress::AnyIPv6)

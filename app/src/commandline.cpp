@@ -162,8 +162,16 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     const QCommandLineOption deleteCache(QStringLiteral("delete-cache"),
         QStringLiteral("Every <every> seconds delete uploads and results older than <age> seconds, and all of "
                        "them at exit (Gradio's delete_cache)."), QStringLiteral("every,age"));
+    const QCommandLineOption sslCertFile(QStringLiteral("ssl-certfile"),
+        QStringLiteral("Serve HTTPS with this certificate (PEM; intermediates may follow it)."), QStringLiteral("path"));
+    const QCommandLineOption sslKeyFile(QStringLiteral("ssl-keyfile"),
+        QStringLiteral("The private key of --ssl-certfile (PEM)."), QStringLiteral("path"));
+    const QCommandLineOption sslKeyPassword(QStringLiteral("ssl-keyfile-password"),
+        QStringLiteral("Password of an encrypted --ssl-keyfile. It shows in the process list: prefer the "
+                       "environment variable QRADIO_SSL_KEYFILE_PASSWORD."), QStringLiteral("password"));
     for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost,
-                                        auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, deleteCache})
+                                        auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, deleteCache,
+                                        sslCertFile, sslKeyFile, sslKeyPassword})
         parser.addOption(o);
 
     ParseResult result;
@@ -267,6 +275,12 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
             return fail(QStringLiteral("--delete-cache expects every,age in seconds, e.g. --delete-cache 3600,86400."));
         c.deleteCache = qMakePair(every, age);
     }
+    c.sslCertFile = parser.value(sslCertFile);
+    c.sslKeyFile = parser.value(sslKeyFile);
+    if (parser.isSet(sslKeyPassword))
+        c.sslKeyPassword = parser.value(sslKeyPassword);
+    else if (qEnvironmentVariableIsSet("QRADIO_SSL_KEYFILE_PASSWORD"))
+        c.sslKeyPassword = qEnvironmentVariable("QRADIO_SSL_KEYFILE_PASSWORD");
     return result;
 }
 

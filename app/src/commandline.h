@@ -43,6 +43,9 @@ struct LaunchConfig
     QStringList allowedPaths;            //!< --allowed-path, repeatable
     QStringList blockedPaths;            //!< --blocked-path, repeatable
     std::optional<QPair<qint64, qint64>> deleteCache; //!< --delete-cache every,age (seconds)
+    QString sslCertFile;                 //!< --ssl-certfile
+    QString sslKeyFile;                  //!< --ssl-keyfile
+    std::optional<QString> sslKeyPassword; //!< --ssl-keyfile-password, env QRADIO_SSL_KEYFILE_PASSWORD
 };
 
 //! Gradio's max_file_size: bytes, or a number with b, kb, mb, gb or tb (1024-based, any case).

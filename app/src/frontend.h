@@ -16,7 +16,7 @@ class QCoreApplication;
 
 namespace qradio::detail {
 
-inline constexpr char kFrontendAbi[] = "qradio-frontend/1 Qt " QT_VERSION_STR " qradio " QRADIO_VERSION;
+inline constexpr char kFrontendAbi[] = "qradio-frontend/2 Qt " QT_VERSION_STR " qradio " QRADIO_VERSION;
 inline constexpr char kFrontendAbiSymbol[] = "qradio_frontend_abi";
 inline constexpr char kFrontendFactorySymbol[] = "qradio_create_frontend";
 
@@ -33,6 +33,7 @@ struct WindowSpec
     bool persistentStorage = false;
     QSize size;
     std::function<bool(const QUrl &)> openExternal;
+    QByteArray serverCertificate; //!< PEM of the certificate the server presents (TLS); empty: none
 };
 
 class Frontend

@@ -111,6 +111,11 @@ QString windowUser(const ServerOptions &options)
     return account.isEmpty() ? QStringLiteral("local") : account;
 }
 
+bool isTls(const Server &server)
+{
+    return !server.certificate().isNull();
+}
+
 bool isPortless(const detail::LaunchConfig &config)
 {
     return config.mcpStdio && !config.explicitPort;
@@ -142,7 +147,7 @@ void printMcpUrls(FILE *stream, const Server &server, const detail::LaunchConfig
 {
     if (!server.options().mcpServer)
         return;
-    const QString base = detail::printableUrl(config.host, server.port());
+    const QString base = detail::printableUrl(config.host, server.port(), isTls(server));
     printLine(stream, QStringLiteral("MCP server (streamable HTTP): %1/gradio_api/mcp/").arg(base));
     printLine(stream, QStringLiteral("MCP server (legacy SSE): %1/gradio_api/mcp/sse").arg(base));
 }
@@ -152,7 +157,7 @@ bool startMcpStdio(Server &server, const LaunchOptions &options, const detail::L
 {
     printLine(stderr, isPortless(config)
                           ? QStringLiteral("Speaking MCP over stdin/stdout; no HTTP port (--port opens one).")
-                          : QStringLiteral("Running on local URL: ") + detail::printableUrl(config.host, server.port()));
+                          : QStringLiteral("Running on local URL: ") + detail::printableUrl(config.host, server.port(), isTls(server)));
     if (!isPortless(config))
         printMcpUrls(stderr, server, config);
     const bool started = options.mcpStdio ? options.mcpStdio(server) : mcp::startStdio(server);
@@ -209,6 +214,12 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
         serverOptions.deleteCacheEvery = std::chrono::seconds(config.deleteCache->first);
         serverOptions.deleteCacheAge = std::chrono::seconds(config.deleteCache->second);
     }
+    if (!config.sslCertFile.isEmpty())
+        serverOptions.sslCertFile = config.sslCertFile;
+    if (!config.sslKeyFile.isEmpty())
+        serverOptions.sslKeyFile = config.sslKeyFile;
+    if (config.sslKeyPassword)
+        serverOptions.sslKeyPassword = *config.sslKeyPassword;
     server.setOptions(serverOptions);
 
     detail::WindowSpec spec = windowSpec(server, options, config, appId);
@@ -239,14 +250,14 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
         }
     } else {
         // Tests and scripts read this line: it goes out the moment the port is bound.
-        printLine(stdout, QStringLiteral("Running on local URL: ") + detail::printableUrl(config.host, server.port()));
+        printLine(stdout, QStringLiteral("Running on local URL: ") + detail::printableUrl(config.host, server.port(), isTls(server)));
         printMcpUrls(stdout, server, config);
         const QString token = server.options().token;
         if (!token.isEmpty())
             printLine(stdout, QStringLiteral("Access token required. Open in a browser: %1/?token=%2")
-                                  .arg(detail::printableUrl(config.host, server.port()),
+                                  .arg(detail::printableUrl(config.host, server.port(), isTls(server)),
                                        QString::fromLatin1(QUrl::toPercentEncoding(token))));
-        const QUrl base = detail::localUrl(*address, config.host, server.port());
+        const QUrl base = detail::localUrl(*address, config.host, server.port(), isTls(server));
         spec.url = base.resolved(QUrl(options.page.isEmpty() ? QStringLiteral("/") : options.page));
         if (!token.isEmpty()) {
             // The window presents the token once and gets the cookie its later requests carry.
@@ -261,6 +272,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
             spec.url.setQuery(query);
         }
         spec.gradioClientUrl = base.resolved(QUrl(QStringLiteral("/gradio_api/client.js")));
+        spec.serverCertificate = server.certificate().toPem();
         if (run.frontend)
             run.frontend->showWindow(spec);
     }

@@ -56,7 +56,7 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
     const ServerOptions &o = m_d->options;
     m_login = std::make_unique<security::Login>(security::Login::Settings{
         o.auth, o.authCallback, o.authDependency, o.authMessage, o.rootPath, o.maxLoginSessions,
-        o.loginSessionLifetime, o.loginFailureDelay});
+        o.loginSessionLifetime, o.loginFailureDelay, m_d->tls.has_value()});
     if (const QString conflict = security::Login::conflict(m_login->settings()); !conflict.isEmpty()) {
         *error = conflict;
         return false;
@@ -87,7 +87,7 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
     // exists before they accept anyone.
     m_guard = std::make_unique<security::Guard>(
         security::Guard::Settings{*address, *boundPort, o.allowedHosts, o.allowedOrigins, o.rootPath, o.token,
-                                  m_login.get()});
+                                  m_login.get(), m_d->tls.has_value()});
     for (NetworkThread &n : m_network)
         QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp] { tcp->resumeAccepting(); }, Qt::BlockingQueuedConnection);
     return true;
@@ -138,7 +138,7 @@ bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QSt
         there->moveToThread(n.thread.get());
         QMetaObject::invokeMethod(there, [&] {
             n.http = new http::HttpServer;
-            n.tcp = new http::TcpServer(limits, std::max(1, cap / count));
+            n.tcp = new http::TcpServer(limits, std::max(1, cap / count), m_d->tls);
             ok = i == 0 ? n.tcp->listen(address, port) : n.tcp->shareListener(*m_network.front().tcp);
             n.tcp->pauseAccepting(); // until listen() has finished
             if (!ok) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "server_p.h"
 
+#include "security/tls.h"
+
 #include <QRandomGenerator>
 
 namespace qradio {
@@ -134,15 +136,27 @@ bool Server::serve(const QHostAddress *address, quint16 port)
 {
     if (isListening()) {
         d->error = QStringLiteral("already listening");
+        d->listenError = ListenError::Other;
         return false;
     }
+    d->listenError = ListenError::None;
     if (address && !address->isLoopback() && d->options.token.isEmpty()) {
         d->error = QStringLiteral("Refusing to listen on %1 without an access token: anyone who can reach the port "
                                   "could run the app. Set one with --token <secret>, the environment variable "
                                   "QRADIO_TOKEN or ServerOptions::token (e.g. QRADIO_TOKEN=$(openssl rand -hex 16)), "
                                   "or listen on 127.0.0.1.")
                        .arg(address->toString());
+        d->listenError = ListenError::Refused;
         return false;
+    }
+    d->tls.reset();
+    const ServerOptions &o = d->options;
+    if (address && (!o.sslCertFile.isEmpty() || !o.sslKeyFile.isEmpty())) {
+        d->tls = security::loadServerTls(o.sslCertFile, o.sslKeyFile, o.sslKeyPassword, &d->error);
+        if (!d->tls) {
+            d->listenError = ListenError::Tls;
+            return false;
+        }
     }
     d->endpointTable = EndpointTable({d->endpoints.cbegin(), d->endpoints.cend()});
 
@@ -156,6 +170,7 @@ bool Server::serve(const QHostAddress *address, quint16 port)
         d->core, [&] { ok = d->core->listen(address, port, &d->error, &d->port); }, Qt::BlockingQueuedConnection);
     if (!ok) {
         stop();
+        d->listenError = ListenError::Other;
         return false;
     }
     d->address = address ? *address : QHostAddress();
@@ -164,6 +179,12 @@ bool Server::serve(const QHostAddress *address, quint16 port)
 
 bool Server::isListening() const { return d->core != nullptr; }
 QString Server::errorString() const { return d->error; }
+Server::ListenError Server::listenError() const { return d->listenError; }
+
+QSslCertificate Server::certificate() const
+{
+    return d->tls && isListening() ? d->tls->localCertificate() : QSslCertificate();
+}
 quint16 Server::port() const { return d->port; }
 QHostAddress Server::address() const { return d->address; }
 
@@ -175,7 +196,7 @@ QString Server::issueLoginTicket(const QString &username)
 QUrl Server::url() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(d->tls ? QStringLiteral("https") : QStringLiteral("http"));
     // A wildcard address is reached through loopback of the same family (Qt binds :: as IPv6 only).
     QHostAddress host = d->address;
     if (host == QHostAddress::AnyIPv6)

@@ -7,6 +7,7 @@
 
 #include <qradio/server.h>
 
+#include <QSslConfiguration>
 #include <QThread>
 
 #include <memory>
@@ -29,6 +30,9 @@ public:
     std::unique_ptr<QThread> thread;
     NetCore *core = nullptr;
     QString error;
+    Server::ListenError listenError = Server::ListenError::None;
+    //! The TLS set-up of the listening port, from ServerOptions at listen(); none: plain HTTP.
+    std::optional<QSslConfiguration> tls;
     QHostAddress address;
     quint16 port = 0;
     qint64 appId = 0;

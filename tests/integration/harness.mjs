@@ -3,7 +3,7 @@
 // Starts the calculator example (or another Qradio app) on a free port and stops it again. Shared by
 // every integration test:
 //
-//   const server = await startCalculator();   // server.url === "http://127.0.0.1:<port>"
+//   const server = await startCalculator();   // server.url === "http://127.0.0.1:<port>" (https with TLS)
 //   ...
 //   await server.stop();                       // SIGTERM, waits for the exit, asserts exit code 0
 //
@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 
-const READY_LINE = /Running on local URL:\s+(http:\/\/127\.0\.0\.1:(\d+))\s*$/;
+const READY_LINE = /Running on local URL:\s+(https?:\/\/127\.0\.0\.1:(\d+))\s*$/;
 // A hang guard, not a timing assertion: a server that never prints its URL fails with its output
 // instead of blocking the test run until CTest's own timeout.
 const STARTUP_GUARD_MS = 60_000;

@@ -16,6 +16,21 @@ AppPage::AppPage(QWebEngineProfile *profile, const DesktopOptions &options, QObj
 {
     connect(this, &QWebEnginePage::featurePermissionRequested, this, &AppPage::answerPermission);
     connect(this, &QWebEnginePage::newWindowRequested, this, &AppPage::handleNewWindow);
+    connect(this, &QWebEnginePage::certificateError, this, &AppPage::handleCertificateError);
+}
+
+void AppPage::handleCertificateError(const QWebEngineCertificateError &error)
+{
+    QWebEngineCertificateError answer = error; // shares the request; the signal hands out a const one
+    if (answer.isOverridable() && trustsOwnCertificate(answer.url(), answer.certificateChain(), m_options.url,
+                                                       m_options.serverCertificate)) {
+        qCDebug(lcPage) << "trusting the app's own certificate for" << answer.url().toDisplayString() << "despite"
+                        << answer.type();
+        answer.acceptCertificate();
+        return;
+    }
+    qCWarning(lcPage) << "refused" << answer.url().toDisplayString() << ":" << answer.description();
+    answer.rejectCertificate();
 }
 
 bool AppPage::isAppUrl(const QUrl &url) const

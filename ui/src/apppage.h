@@ -3,6 +3,7 @@
 
 #include <qradio/desktop.h>
 
+#include <QWebEngineCertificateError>
 #include <QWebEnginePage>
 
 namespace qradio::detail {
@@ -31,6 +32,7 @@ private:
     void openOutside(const QUrl &url);
     void answerPermission(const QUrl &origin, Feature feature);
     void handleNewWindow(QWebEngineNewWindowRequest &request);
+    void handleCertificateError(const QWebEngineCertificateError &error);
 
     const DesktopOptions &m_options;
 };

@@ -42,4 +42,11 @@ bool isExternallyOpenable(const QUrl &url)
     return s == QLatin1String("http") || s == QLatin1String("https") || s == QLatin1String("mailto");
 }
 
+bool trustsOwnCertificate(const QUrl &url, const QList<QSslCertificate> &chain, const QUrl &appUrl,
+                          const QSslCertificate &own)
+{
+    return !own.isNull() && url.scheme() == QLatin1String("https") && sameOrigin(url, appUrl) && !chain.isEmpty()
+        && chain.constFirst() == own;
+}
+
 } // namespace qradio::detail

@@ -3,6 +3,8 @@
 
 // Pure URL rules of the desktop window, kept apart from WebEngine so they are easy to test.
 
+#include <QList>
+#include <QSslCertificate>
 #include <QUrl>
 
 namespace qradio::detail {
@@ -16,5 +18,10 @@ bool sameOrigin(const QUrl &a, const QUrl &b);
 
 //! Schemes that may be handed to the system (browser, mail client) when a page navigates to them.
 bool isExternallyOpenable(const QUrl &url);
+
+//! Whether a certificate error on `url` may be overridden: only on `appUrl`'s origin, and only
+//! when the server presented exactly `own` (its chain starts with it). A null `own`: never.
+bool trustsOwnCertificate(const QUrl &url, const QList<QSslCertificate> &chain, const QUrl &appUrl,
+                          const QSslCertificate &own);
 
 } // namespace qradio::detail

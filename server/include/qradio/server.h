@@ -12,6 +12,7 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSslCertificate>
 #include <QStringList>
 #include <QUrl>
 
@@ -70,6 +71,18 @@ struct ServerOptions
     QString rootPath;
     //! Serve MCP at /gradio_api/mcp/ (also `--mcp` and env GRADIO_MCP_SERVER).
     bool mcpServer = false;
+
+    //! HTTPS (Gradio's ssl_certfile, ssl_keyfile, ssl_keyfile_password; `--ssl-certfile`,
+    //! `--ssl-keyfile`, `--ssl-keyfile-password`): PEM files of the certificate (intermediates
+    //! may follow it) and of its private key (RSA, EC or DSA), and the key's password if it is
+    //! encrypted. Both files or neither. listen() fails with ListenError::Tls and a sentence
+    //! naming the file when one is missing or unreadable, the password is missing or wrong, or
+    //! the key does not belong to the certificate. TLS 1.2 or later only; a client must finish
+    //! its handshake within headTimeout; plain HTTP on the port is closed. url() says https, and
+    //! cookies are marked Secure. For public hosting a reverse proxy is the usual TLS end.
+    QString sslCertFile;
+    QString sslKeyFile;
+    QString sslKeyPassword;
 
     //! Folder for uploads and result files (env GRADIO_TEMP_DIR sets it too); its `upload/` and
     //! `cache/` folders are created at listen(). Empty: a private folder (mode 0700) under the
@@ -215,10 +228,21 @@ public:
     bool isListening() const;
     //! Why listen() failed.
     QString errorString() const;
+    //! What kind of failure errorString() describes.
+    enum class ListenError {
+        None,
+        Refused, //!< by policy: a non-loopback address without an access token
+        Tls,     //!< the certificate or key (ServerOptions::sslCertFile, sslKeyFile)
+        Other,   //!< the address or port (in use, not available), or other options
+    };
+    ListenError listenError() const;
     quint16 port() const;
     QHostAddress address() const;
-    //! `http://host:port`, as printed at start-up.
+    //! `http://host:port` (`https://` with TLS), as printed at start-up.
     QUrl url() const;
+    //! The certificate the server presents over TLS; null without TLS. A window showing the
+    //! app's pages may trust exactly this one for url()'s origin (a self-signed certificate).
+    QSslCertificate certificate() const;
     //! For the desktop window (the launcher uses it): a one-time ticket that logs in as
     //! `username` the first browser opening any page with `?login_ticket=<ticket>`, within a
     //! minute. Empty unless listening with password auth.

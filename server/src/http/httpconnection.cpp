@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QSslSocket>
 
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
@@ -35,6 +36,16 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const Limits>
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &HttpConnection::deadlinePassed);
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        m_tls = true;
+        m_handshaking = !ssl->isEncrypted();
+        m_phaseStart.start(); // the handshake's clock
+        connect(ssl, &QSslSocket::encrypted, this, [this] {
+            m_handshaking = false;
+            m_idleSince.start();
+            rearm();
+        });
+    }
     m_idleSince.start();
     rearm();
 }
@@ -187,6 +198,10 @@ void HttpConnection::rearm()
         return; // the rejection closes the connection
     const RequestFramer::Phase phase = m_framer.phase();
     milliseconds due{-1};
+    if (m_handshaking) {
+        m_deadline.start(std::max(milliseconds(0), m_limits->headTimeout - milliseconds(m_phaseStart.elapsed())));
+        return;
+    }
     if (phase == RequestFramer::Phase::Head || (phase == RequestFramer::Phase::Idle && !m_heads.isEmpty())) {
         // A head arriving, or framed but not yet delivered by Qt's parser (should it refuse
         // what the framer took, the connection must not hang).
@@ -209,6 +224,12 @@ void HttpConnection::rearm()
 
 void HttpConnection::deadlinePassed()
 {
+    if (m_handshaking) {
+        // Nothing to answer: no HTTP can be spoken before the handshake.
+        qCDebug(lcHttp) << "TLS handshake with" << m_socket->peerAddress() << "not finished in time";
+        m_socket->abort();
+        return;
+    }
     switch (m_framer.phase()) {
     case RequestFramer::Phase::Head:
         reject(408, "Request head not received in time.");
@@ -281,7 +302,8 @@ qint64 HttpConnection::sendOut(const QByteArray &bytes)
     // goes through QTcpSocket. Qt 6.4 would copy every response into a 32 KiB chunk that each
     // idle keep-alive connection then keeps for good (most of its memory; Unbuffered does not
     // apply to an adopted descriptor).
-    if (m_socket->bytesToWrite() == 0) {
+    // Never over TLS: the bytes must go through the encryption.
+    if (!m_tls && m_socket->bytesToWrite() == 0) {
         const ssize_t n = ::send(int(m_socket->socketDescriptor()), bytes.constData(), size_t(bytes.size()),
                                  MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
@@ -421,7 +443,10 @@ void HttpConnection::evict()
     m_evicted = true;
     m_busy = true;
     m_deadline.stop();
-    m_socket->disconnectFromHost();
+    if (m_handshaking)
+        m_socket->abort(); // a TLS close would wait for the handshake
+    else
+        m_socket->disconnectFromHost();
 }
 
 void HttpConnection::onDisconnected()

@@ -39,6 +39,9 @@ struct Limits
 //!    keep-alive (streams keep their own write deadlines while a response is in flight);
 //!  - hand requests to the router one at a time, in order (pipelining);
 //!  - tell the listener how cheaply it can be closed when connections run short.
+//! Over TLS the socket is a QSslSocket: the bytes read are the decrypted ones, and the head's
+//! deadline covers the handshake too (a client that never finishes it is cut, and counts as
+//! idle when connections run short).
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -118,6 +121,8 @@ private:
     QQueue<Slot> m_exchanges;
     bool m_busy = false;
     bool m_evicted = false;
+    bool m_tls = false;         //!< never write around the QSslSocket
+    bool m_handshaking = false; //!< TLS, not encrypted yet
     int m_rejectStatus = 0; //!< set once the stream is refused: nothing more is read or answered
     QByteArray m_rejectMessage;
     QTimer m_deadline;

@@ -2,7 +2,7 @@
 #include "httpserver.h"
 
 #include <QHttpServerRequest>
-#include <QTcpSocket>
+#include <QSslSocket>
 
 namespace qradio::http {
 
@@ -11,6 +11,8 @@ static void complete(Request &out, const QTcpSocket *socket)
 {
     // Qt 6.4 fills a missing port with 0: the URL's authority is exactly the Host header, or the
     // address the client reached when it sent none (HTTP/1.0).
+    // The scheme the client used: /config's root and redirects name it.
+    out.url.setScheme(qobject_cast<const QSslSocket *>(socket) ? QStringLiteral("https") : QStringLiteral("http"));
     const QByteArray host = out.header("host");
     if (!host.isEmpty())
         out.url.setAuthority(QString::fromUtf8(host));
@@ -45,7 +47,6 @@ Request requestFromHead(QByteArrayView head, const QTcpSocket *socket)
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     out.method = requestLine.value(0);
     out.url = QUrl::fromEncoded(requestLine.value(1));
-    out.url.setScheme(QStringLiteral("http"));
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].trimmed();
         const qsizetype colon = line.indexOf(':');

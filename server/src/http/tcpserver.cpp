@@ -2,6 +2,8 @@
 #include "tcpserver.h"
 
 #include <QLoggingCategory>
+#include <QSslSocket>
+#include <QTimer>
 
 #ifdef Q_OS_UNIX
 #include <unistd.h>
@@ -11,24 +13,53 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace qradio::http {
 
-TcpServer::TcpServer(const Limits &limits, int maxConnections, QObject *parent)
-    : QTcpServer(parent), m_limits(std::make_shared<const Limits>(limits)), m_maxConnections(maxConnections)
+TcpServer::TcpServer(const Limits &limits, int maxConnections, std::optional<QSslConfiguration> tls, QObject *parent)
+    : QTcpServer(parent), m_limits(std::make_shared<const Limits>(limits)), m_maxConnections(maxConnections),
+      m_tls(std::move(tls))
 {}
 
 void TcpServer::incomingConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        delete socket;
-        return;
+    QTcpSocket *socket = nullptr;
+    if (m_tls) {
+        auto *ssl = new QSslSocket(this);
+        if (!ssl->setSocketDescriptor(descriptor)) {
+            delete ssl;
+            return;
+        }
+        ssl->setSslConfiguration(*m_tls);
+        // A failed handshake (plain HTTP, TLS 1.1, garbage) ends in abort(): the client sees
+        // the close at once; Qt's reader and ours never get a byte.
+        connect(ssl, &QSslSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError error) {
+            if (error == QAbstractSocket::SslHandshakeFailedError)
+                qCDebug(lcHttp) << "TLS handshake with" << ssl->peerAddress() << "failed:" << ssl->errorString();
+        });
+        ssl->startServerEncryption();
+        socket = ssl;
+    } else {
+        socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
     }
     if (m_connections.size() >= m_maxConnections && !makeRoom()) {
         qCWarning(lcHttp) << "connection limit reached:" << m_maxConnections
                           << "connections all carry work; refusing" << socket->peerAddress();
-        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 47\r\n"
-                      "Connection: close\r\nRetry-After: 1\r\n\r\n{\"detail\":\"Too many connections; retry later.\"}");
-        socket->disconnectFromHost();
+        const auto refuse = [socket] {
+            socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 47\r\n"
+                          "Connection: close\r\nRetry-After: 1\r\n\r\n{\"detail\":\"Too many connections; retry later.\"}");
+            socket->disconnectFromHost();
+        };
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && !ssl->isEncrypted()) {
+            // Qt 6.4 drops what is written and closed before the handshake ends: answer after it,
+            // and cut a client that never finishes it.
+            connect(ssl, &QSslSocket::encrypted, ssl, refuse);
+            QTimer::singleShot(m_limits->headTimeout, ssl, [ssl] { ssl->abort(); });
+        } else {
+            refuse();
+        }
         return;
     }
     auto *connection = new HttpConnection(socket, m_limits, m_home);

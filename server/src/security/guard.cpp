@@ -75,6 +75,7 @@ bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
 
 Guard::Guard(const Settings &settings)
     : m_token(settings.token.toUtf8()), m_cookieName("qradio-token-" + QByteArray::number(settings.port)),
+      m_cookieAttributes(settings.tls ? "; Path=/; HttpOnly; SameSite=Strict; Secure" : "; Path=/; HttpOnly; SameSite=Strict"),
       m_login(settings.login)
 {
     for (const QString &h : settings.allowedHosts) {
@@ -179,7 +180,7 @@ std::optional<Response> Guard::tokenLogin(const Request &request) const
     if (!rest.isEmpty())
         target.setQuery(rest);
     Response r = Response::redirect(target.toString(QUrl::FullyEncoded), 303);
-    r.setHeader("Set-Cookie", m_cookieName + '=' + m_token + "; Path=/; HttpOnly; SameSite=Strict");
+    r.setHeader("Set-Cookie", m_cookieName + '=' + m_token + m_cookieAttributes);
     r.setHeader("Cache-Control", "no-store");
     r.setHeader("Referrer-Policy", "no-referrer");
     return r;

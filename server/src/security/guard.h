@@ -42,6 +42,7 @@ public:
         QString rootPath;            //!< a full URL adds its host and origin
         QString token;               //!< empty: no token required
         Login *login = nullptr;      //!< sessions; outlives the guard
+        bool tls = false;            //!< served over HTTPS: the token cookie is Secure
     };
     explicit Guard(const Settings &settings);
 
@@ -65,6 +66,7 @@ private:
     bool m_anyOrigin = false;
     QByteArray m_token;
     QByteArray m_cookieName;
+    QByteArray m_cookieAttributes;
     Login *m_login = nullptr;
 };
 

@@ -205,9 +205,11 @@ QByteArray Login::cookieHeader(const QByteArray &name, const QByteArray &value, 
     // stops a browser from staying logged in. @gradio/client reads Set-Cookie itself and copies
     // the name=value pairs into its Cookie header whatever the attributes say, so Secure does
     // not stop it either. Cross-site misuse of either cookie meets the guard's Origin rule.
+    // Over HTTPS (ServerOptions::sslCertFile) the unsecure one is Secure too: a browser has no
+    // plain-http page of this origin to send it to.
     const bool secure = name == m_cookie;
     QByteArray header = name + '=' + value + "; HttpOnly; Path=" + m_cookiePath
-        + (secure ? "; SameSite=None; Secure" : "; SameSite=Lax");
+        + (secure ? "; SameSite=None; Secure" : m_settings.tls ? "; SameSite=Lax; Secure" : "; SameSite=Lax");
     if (remove)
         header += "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
     else if (m_settings.lifetime.count() > 0)

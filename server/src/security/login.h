@@ -32,6 +32,7 @@ public:
         int maxSessions = 10000;
         std::chrono::seconds lifetime{0};        //!< 0: until logout
         std::chrono::milliseconds failureDelay{500};
+        bool tls = false;                        //!< served over HTTPS: both cookies are Secure
     };
     explicit Login(Settings settings);
     const Settings &settings() const { return m_settings; }

@@ -24,7 +24,9 @@ struct RawResponse
     }
 };
 
-class RawClient
+//! `Socket`: QTcpSocket, or QSslSocket for HTTPS (connected and encrypted by the test).
+template<typename Socket>
+class BasicRawClient
 {
 public:
     bool connectTo(quint16 port)
@@ -98,9 +100,11 @@ public:
         return socket.state() != QAbstractSocket::ConnectedState;
     }
 
-    QTcpSocket socket;
+    Socket socket;
     QByteArray buffer;
 };
+
+using RawClient = BasicRawClient<QTcpSocket>;
 
 //! One request on a fresh connection.
 inline RawResponse rawRequest(quint16 port, const QByteArray &request)

@@ -20,6 +20,7 @@
 #include <QIcon>
 #include <QMainWindow>
 #include <QSize>
+#include <QSslCertificate>
 #include <QUrl>
 
 #include <functional>
@@ -64,6 +65,11 @@ struct DesktopOptions
     QSize defaultSize{1024, 768};
     //! Opens a URL of another origin outside the window. Default: QDesktopServices::openUrl.
     std::function<bool(const QUrl &)> openExternal;
+    //! The certificate the app's own server presents over HTTPS (qradio::Server::certificate()),
+    //! typically self-signed. Pages of `url`'s origin (scheme, host and port) that present
+    //! exactly this certificate load despite its errors (unknown issuer, name, expiry); any other
+    //! certificate error, and this certificate on any other origin, is refused. Null: none.
+    QSslCertificate serverCertificate = QSslCertificate(); // so that `DesktopOptions o = {}` compiles
     //! Asks where to save a download; returns the full path or an empty string to cancel.
     //! Default: a save dialog.
     std::function<QString(const QString &suggestedPath)> chooseSavePath;
