@@ -184,15 +184,15 @@ describe("the MCP tool", () => {
     assert.deepEqual(tool.inputSchema.required, ["image"]);
   });
 
-  // How MCP clients pass files (URLs, data: URLs) and receive images is the MCP layer's to decide;
-  // a FileData naming an upload is what works today, and its result names the filtered PNG.
-  test("filters an uploaded image", async () => {
-    const form = new FormData();
-    form.append("files", new Blob([rgbImage([[[10, 20, 30]]])], { type: "image/png" }), "dot.png");
-    const [path] = await (await fetch(server.url + "/gradio_api/upload", { method: "POST", body: form })).json();
+  test("an image given as a data: URL comes back as image content and its URL", async () => {
+    const png = rgbImage([[[10, 20, 30]]]);
     const result = await mcp.callTool({ name: "filter",
-                                        arguments: { image: { path, meta: { _type: "gradio.FileData" } }, filter: "invert", strength: 1 } });
+                                        arguments: { image: `data:image/png;base64,${Buffer.from(png).toString("base64")}`,
+                                                     filter: "invert", strength: 1 } });
     assert.equal(result.isError, false, JSON.stringify(result));
-    assert.equal(result.structuredContent.orig_name, "dot-invert.png");
+    assert.equal(result.content[0].type, "image");
+    assert.equal(result.content[0].mimeType, "image/png");
+    assert.deepEqual(pixelRows(decodePng(Buffer.from(result.content[0].data, "base64"))), [[[245, 235, 225, 255]]]);
+    assert.match(result.content[1].text, /^Image URL: http:\/\/.*\/gradio_api\/file=.*\/dot-invert\.png$|^Image URL: http:\/\/.*-invert\.png$/);
   });
 });

@@ -9,7 +9,7 @@
 namespace qradio {
 
 //! A file an endpoint takes or returns. As a parameter it is a file a client uploaded (both
-//! clients' `handle_file()`; MCP clients pass an http(s) or `data:` URL): `path` is where it
+//! clients' `handle_file()`; MCP clients pass a `data:` URL): `path` is where it
 //! lies on this machine, read-only to the endpoint. As a result, return any file the endpoint
 //! wrote (under the temp folder, the file folder or ServerOptions::allowedPaths): it is linked
 //! or copied into the server's cache and served at `/gradio_api/file=<path>` for the clients
