@@ -279,7 +279,12 @@ private slots:
     void largeUploadKeepsMemoryFlat()
     {
         // QRADIO_UPLOAD_TEST_MB (default 1024) of file through a server without a file size limit.
-        const qint64 mb = qEnvironmentVariableIsSet("QRADIO_UPLOAD_TEST_MB") ? qEnvironmentVariableIntValue("QRADIO_UPLOAD_TEST_MB") : 1024;
+        // A sanitized build (QRADIO_SANITIZER) keeps freed memory in quarantine, so its resident
+        // size says nothing about flatness: there it moves 128 MB and checks only what arrived.
+        const bool sanitized = qEnvironmentVariableIsSet("QRADIO_SANITIZER");
+        const qint64 mb = qEnvironmentVariableIsSet("QRADIO_UPLOAD_TEST_MB") ? qEnvironmentVariableIntValue("QRADIO_UPLOAD_TEST_MB")
+                          : sanitized ? 128
+                                      : 1024;
         QTemporaryDir dir;
         qradio::ServerOptions options;
         options.fileDir = dir.path();
@@ -311,7 +316,8 @@ private slots:
         QCOMPARE(QFileInfo(path).size(), size);
         const qint64 growthMb = (rssPeak - rssBefore) / 1024;
         qInfo("upload of %lld MB: resident memory grew by %lld MB", mb, growthMb);
-        QVERIFY2(growthMb <= 64, qPrintable(QStringLiteral("grew by %1 MB").arg(growthMb)));
+        if (!sanitized)
+            QVERIFY2(growthMb <= 64, qPrintable(QStringLiteral("grew by %1 MB").arg(growthMb)));
     }
 
 private:
