@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "filepolicy.h"
 
+#include "../http/syntax.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -12,17 +14,6 @@ namespace {
 
 constexpr qsizetype kMaxPathLength = 4096; // PATH_MAX; longer cannot name a file here anyway
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 //! Decodes each valid `%XX` once; anything else stays as it is (QByteArray::fromPercentEncoding
 //! would read `%.t` as a byte).
 QString decodeEscapes(const QString &text)
@@ -31,8 +22,8 @@ QString decodeEscapes(const QString &text)
     QByteArray out;
     out.reserve(utf8.size());
     for (qsizetype i = 0; i < utf8.size(); ++i) {
-        if (utf8[i] == '%' && i + 2 < utf8.size() && hexValue(utf8[i + 1]) >= 0 && hexValue(utf8[i + 2]) >= 0) {
-            out.append(char(hexValue(utf8[i + 1]) * 16 + hexValue(utf8[i + 2])));
+        if (utf8[i] == '%' && i + 2 < utf8.size() && http::hexValue(utf8[i + 1]) >= 0 && http::hexValue(utf8[i + 2]) >= 0) {
+            out.append(char(http::hexValue(utf8[i + 1]) * 16 + http::hexValue(utf8[i + 2])));
             i += 2;
         } else {
             out.append(utf8[i]);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fileresponse.h"
 
+#include "../http/syntax.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QMimeDatabase>
@@ -39,20 +41,6 @@ constexpr QStringView kSafeInline[] = {
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-bool isOws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-QByteArrayView trimmed(QByteArrayView text)
-{
-    while (!text.isEmpty() && isOws(text.front()))
-        text = text.sliced(1);
-    while (!text.isEmpty() && isOws(text.back()))
-        text.chop(1);
-    return text;
 }
 
 //! A run of digits, saturating at the largest qint64 (a huge first byte is still "past the end").
@@ -141,7 +129,7 @@ bool isAttrChar(uchar c)
 
 bool ifRangeHolds(QByteArrayView ifRange, QByteArrayView etag, const QByteArray &lastModified)
 {
-    ifRange = trimmed(ifRange);
+    ifRange = http::trimmedOws(ifRange);
     if (ifRange.startsWith('"') || ifRange.startsWith("W/"))
         return !ifRange.startsWith("W/") && ifRange == etag; // strong comparison only
     return !lastModified.isEmpty() && parseHttpDate(ifRange).isValid()
@@ -166,11 +154,11 @@ QByteArray contentType(const QMimeType &mime, bool inlineAnyType, bool *asAttach
 
 RangeRequest parseRange(QByteArrayView header, qint64 size)
 {
-    header = trimmed(header);
+    header = http::trimmedOws(header);
     const qsizetype equals = header.indexOf('=');
     if (size <= 0 || equals < 0 || header.first(equals).toByteArray().toLower() != "bytes")
         return {};
-    const QByteArrayView spec = trimmed(header.sliced(equals + 1));
+    const QByteArrayView spec = http::trimmedOws(header.sliced(equals + 1));
     const qsizetype dash = spec.indexOf('-');
     if (spec.contains(',') || dash < 0)
         return {}; // several ranges may be ignored (RFC 9110 §14.2)
@@ -231,7 +219,7 @@ QByteArray httpDate(const QDateTime &time)
 
 QDateTime parseHttpDate(QByteArrayView text)
 {
-    text = trimmed(text);
+    text = http::trimmedOws(text);
     const qsizetype comma = text.indexOf(',');
     if (comma == 3 && text.size() == 29 && isDayName(text.first(3), false)) {
         // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
@@ -268,7 +256,7 @@ QDateTime parseHttpDate(QByteArrayView text)
 
 bool ifNoneMatchMatches(QByteArrayView header, QByteArrayView etag)
 {
-    header = trimmed(header);
+    header = http::trimmedOws(header);
     if (header == "*")
         return true;
     const QByteArrayView ours = opaqueTag(etag);
@@ -277,7 +265,7 @@ bool ifNoneMatchMatches(QByteArrayView header, QByteArrayView etag)
     bool any = false;
     for (QByteArrayView rest = header; !rest.isEmpty();) {
         const qsizetype comma = rest.indexOf(',');
-        const QByteArrayView item = trimmed(comma < 0 ? rest : rest.first(comma));
+        const QByteArrayView item = http::trimmedOws(comma < 0 ? rest : rest.first(comma));
         rest = comma < 0 ? QByteArrayView() : rest.sliced(comma + 1);
         if (item.isEmpty())
             continue; // empty list elements are allowed (RFC 9110 §5.6.1.2)

@@ -5,63 +5,29 @@
 // data on as views of them. Fuzzed by tests/fuzz/fuzz_multipart.
 #include "multipart.h"
 
+#include "../http/syntax.h"
+
 #include <QList>
 #include <QString>
 
 namespace qradio::files {
 
-namespace {
+using http::hexValue;
+using http::isOws;
+using http::isToken;
+using http::isTokenChar;
+using http::trimmedOws;
 
-bool isOws(char c)
-{
-    return c == ' ' || c == '\t';
-}
+namespace {
 
 bool isControl(char c)
 {
     return (uchar(c) < 0x20 && c != '\t') || c == 0x7f;
 }
 
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-}
-
-bool isToken(QByteArrayView s)
-{
-    if (s.isEmpty())
-        return false;
-    for (char c : s)
-        if (!isTokenChar(c))
-            return false;
-    return true;
-}
-
-QByteArrayView trimmedOws(QByteArrayView s)
-{
-    while (!s.isEmpty() && isOws(s.front()))
-        s = s.sliced(1);
-    while (!s.isEmpty() && isOws(s.back()))
-        s.chop(1);
-    return s;
-}
-
 bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
 {
     return a.compare(b, Qt::CaseInsensitive) == 0;
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 struct Parameter

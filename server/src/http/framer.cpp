@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "framer.h"
 
+#include "syntax.h"
+
 #include <QList>
 
 namespace qradio::http {
@@ -8,29 +10,6 @@ namespace qradio::http {
 namespace {
 
 constexpr qsizetype kMaxChunkLine = 4096; //!< a chunk-size line with its extensions
-
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isToken(QByteArrayView s)
-{
-    if (s.isEmpty())
-        return false;
-    for (char c : s)
-        if (!isTokenChar(c))
-            return false;
-    return true;
-}
 
 bool isDigits(QByteArrayView s)
 {
@@ -42,39 +21,19 @@ bool isDigits(QByteArrayView s)
     return true;
 }
 
-QByteArrayView trimmed(QByteArrayView s)
-{
-    while (!s.isEmpty() && (s.front() == ' ' || s.front() == '\t'))
-        s = s.sliced(1);
-    while (!s.isEmpty() && (s.back() == ' ' || s.back() == '\t'))
-        s.chop(1);
-    return s;
-}
-
 //! Comma-separated list elements, trimmed, empty ones dropped (RFC 9110 §5.6.1).
 QList<QByteArrayView> listElements(QByteArrayView value)
 {
     QList<QByteArrayView> out;
     while (true) {
         const qsizetype comma = value.indexOf(',');
-        const QByteArrayView element = trimmed(comma < 0 ? value : value.first(comma));
+        const QByteArrayView element = trimmedOws(comma < 0 ? value : value.first(comma));
         if (!element.isEmpty())
             out.append(element);
         if (comma < 0)
             return out;
         value = value.sliced(comma + 1);
     }
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 } // namespace
@@ -198,7 +157,7 @@ RequestFramer::Event RequestFramer::feed(QByteArrayView bytes, qsizetype *consum
                 size = size * 16 + hexValue(line[i]);
                 ++i;
             }
-            const QByteArrayView tail = trimmed(QByteArrayView(line).sliced(i));
+            const QByteArrayView tail = trimmedOws(QByteArrayView(line).sliced(i));
             if (i == 0 || (!tail.isEmpty() && tail.front() != ';') || line.contains('\r'))
                 return done(fail(400, "Malformed chunk size line."));
             if (size > m_bodyLimit - m_bodyReceived)
@@ -317,7 +276,7 @@ RequestFramer::Event RequestFramer::parseHead()
         if (colon <= 0 || !isToken(line.first(colon)))
             return fail(400, "Malformed header field.");
         const QByteArrayView name = line.first(colon);
-        const QByteArrayView value = trimmed(line.sliced(colon + 1));
+        const QByteArrayView value = trimmedOws(line.sliced(colon + 1));
         for (char c : value)
             if ((uchar(c) < 0x20 && c != '\t') || c == 0x7f)
                 return fail(400, "Control character in a header field.");
