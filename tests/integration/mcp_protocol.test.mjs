@@ -179,6 +179,15 @@ describe("without a session (as Gradio does)", () => {
     assert.equal(messages.at(-1).result.content[0].text, "0.05");
   });
 
+  test("without a progressToken no progress is sent, only the result", async () => {
+    const r = await rpc({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { seconds: 0.05 } } });
+    const messages = r.headers["content-type"].startsWith("text/event-stream")
+      ? r.text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)))
+      : [r.json];
+    assert.deepEqual(messages.map((m) => m.method ?? m.id), [5]);
+    assert.equal(messages[0].result.content[0].text, "0.05");
+  });
+
   test("?tools= limits the tools listed and callable", async () => {
     let r = await rpc({ jsonrpc: "2.0", id: 1, method: "tools/list" }, {}, "/gradio_api/mcp/?tools=add");
     assert.deepEqual(r.json.result.tools.map((t) => t.name), ["add"]);

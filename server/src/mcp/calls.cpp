@@ -164,7 +164,7 @@ void Service::onJobEvent(const std::shared_ptr<Call> &call, const queue::JobEven
 
 void Service::sendProgress(Call &call, const QJsonArray &progressData)
 {
-    if (call.progressToken.isUndefined())
+    if (!call.progressToken.isString() && !call.progressToken.isDouble())
         return; // MCP: progress only for a request that asked with a token
     for (const QJsonValue &v : progressData) {
         const QJsonObject entry = v.toObject();
