@@ -106,8 +106,15 @@ qsizetype HttpConnection::feed(const QByteArray &available, qsizetype from)
             const RequestHead &head = m_framer.head();
             const bool hasBody = head.chunked || head.contentLength > 0;
             if (hasBody && headStart >= 0 && m_limits->streamsBody && head.method != "GET" && head.method != "HEAD") {
-                if (divert(available, headStart, pos))
-                    return 0; // what followed the head went to the body's reader, or waits in the socket
+                if (divert(available, headStart, pos)) {
+                    if (m_streamed)
+                        return 0; // the rest of the body is still coming
+                    // The body came whole: frame what followed it before Qt's parser reads it
+                    // (once; a second upload behind it is not diverted, the first is still
+                    // being answered).
+                    const QByteArray rest = m_socket->peek(m_socket->bytesAvailable());
+                    return rest.isEmpty() ? 0 : feed(rest, 0);
+                }
                 if (m_rejectStatus)
                     return pos;
             }

@@ -201,6 +201,20 @@ private slots:
         QCOMPARE(c.readResponse().status, 200);
     }
 
+    void requestBehindAnUploadIsFramedToo()
+    {
+        // In the same packet as the upload's body: the framer must see it before Qt's parser
+        // does, so its duplicate Host is refused.
+        const QByteArray body = form({{"a.txt", "abc"}});
+        RawClient c;
+        QVERIFY(c.connectTo(port));
+        c.send(head(body.size()) + body + "GET /gradio_api/app_id HTTP/1.1\r\nHost: localhost\r\nHost: localhost\r\n\r\n");
+        QCOMPARE(c.readResponse().status, 200);
+        const RawResponse second = c.readResponse();
+        QCOMPARE(second.status, 400);
+        QVERIFY2(second.body.contains("Host"), second.body.constData());
+    }
+
     void abandonedUploadLeavesNothing()
     {
         const QByteArray body = form({{"part.bin", QByteArray(900, 'p')}});
