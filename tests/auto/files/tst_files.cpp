@@ -10,6 +10,7 @@
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #endif
 
@@ -227,13 +228,33 @@ private slots:
 
     void unreadable()
     {
-#ifdef Q_OS_UNIX
-        if (::geteuid() == 0)
-            QSKIP("root reads every file");
-#endif
         write("upload/abc/locked.txt", "x");
+        write("upload/abc/open.txt", "x");
         QVERIFY(QFile::setPermissions(at("upload/abc/locked.txt"), {}));
+#ifdef Q_OS_UNIX
+        if (::geteuid() == 0) {
+            // Root reads every file: check as an unprivileged user, in a child process, with the
+            // tree traversable by others and a readable file beside as the control.
+            for (QString dir = at("upload/abc"); dir.size() > 1 && dir != QDir::tempPath(); dir = QFileInfo(dir).path())
+                QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0755) == 0);
+            QVERIFY(::chmod(QFile::encodeName(at("upload/abc/open.txt")).constData(), 0644) == 0);
+            const pid_t child = ::fork();
+            QVERIFY(child >= 0);
+            if (child == 0) {
+                const bool dropped = ::setgid(65534) == 0 && ::setuid(65534) == 0;
+                const bool ok = dropped && !m_policy.resolve(at("upload/abc/locked.txt"))
+                    && m_policy.resolve(at("upload/abc/open.txt")).has_value();
+                ::_exit(ok ? 0 : 1);
+            }
+            int status = 0;
+            QCOMPARE(::waitpid(child, &status, 0), child);
+            QVERIFY(WIFEXITED(status));
+            QCOMPARE(WEXITSTATUS(status), 0);
+            return;
+        }
+#endif
         QVERIFY(!m_policy.resolve(at("upload/abc/locked.txt")));
+        QVERIFY(m_policy.resolve(at("upload/abc/open.txt")).has_value());
     }
 
     void isInside_data()
