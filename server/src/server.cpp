@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "server_p.h"
+#include "tsan.h"
 
 #include "security/tls.h"
 
@@ -167,7 +168,13 @@ bool Server::serve(const QHostAddress *address, quint16 port)
     d->core->moveToThread(d->thread.get());
     bool ok = false;
     QMetaObject::invokeMethod(
-        d->core, [&] { ok = d->core->listen(address, port, &d->error, &d->port); }, Qt::BlockingQueuedConnection);
+        d->core,
+        [&] {
+            ok = d->core->listen(address, port, &d->error, &d->port);
+            QRADIO_TSAN_RELEASE(d.get()); // the built-in routes, the MCP registry, error and port
+        },
+        Qt::BlockingQueuedConnection);
+    QRADIO_TSAN_ACQUIRE(d.get());
     if (!ok) {
         stop();
         d->listenError = ListenError::Other;
@@ -214,10 +221,12 @@ void Server::stop()
         return;
     if (d->core) {
         NetCore *core = d->core;
-        QMetaObject::invokeMethod(core, [core] {
+        QMetaObject::invokeMethod(core, [this, core] {
             core->shutdown();
             delete core;
+            QRADIO_TSAN_RELEASE(d.get());
         }, Qt::BlockingQueuedConnection);
+        QRADIO_TSAN_ACQUIRE(d.get());
         d->core = nullptr;
     }
     d->thread->quit();
