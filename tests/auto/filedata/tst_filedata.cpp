@@ -62,8 +62,8 @@ private slots:
         server->api("count", [](const QList<qradio::File> &files, std::optional<qradio::File> extra) {
             return int(files.size()) + (extra ? 1 : 0);
         }).params({"files", "extra"});
-        const QString made = QDir::temp().filePath(QStringLiteral("qradio-filedata-result-%1.txt").arg(QCoreApplication::applicationPid()));
-        server->api("make", [made] {
+        made = QDir::temp().filePath(QStringLiteral("qradio-filedata-result-%1.txt").arg(QCoreApplication::applicationPid()));
+        server->api("make", [made = made] {
             QFile out(made);
             out.open(QIODevice::WriteOnly);
             out.write("made here");
@@ -74,7 +74,11 @@ private slots:
         QVERIFY(server->listen(QHostAddress::LocalHost, 0));
         port = server->port();
     }
-    void cleanupTestCase() { server.reset(); }
+    void cleanupTestCase()
+    {
+        server.reset();
+        QFile::remove(made); // the endpoint's own file (the server keeps its copy in the cache)
+    }
 
     void uploadedFileReachesTheEndpoint()
     {
@@ -165,6 +169,7 @@ private slots:
     }
 
 private:
+    QString made;
     QTemporaryDir folder;
     std::unique_ptr<qradio::Server> server;
     quint16 port = 0;
