@@ -108,8 +108,26 @@ void Session::drain()
             Q_EMIT delivered(frame.completesEvent);
         }
     }
-    if (!m_stream)
+    if (!m_stream) {
+        // Held back for a reader that has not opened its stream: it gets the stall time to come,
+        // then the session counts as gone (its generators must not hold their workers forever).
+        if (!m_congested)
+            return;
+        if (!m_stalled) {
+            m_stalled = true;
+            m_progress.start();
+        }
+        const auto waited = std::chrono::milliseconds(m_progress.elapsed());
+        if (waited >= kStall) {
+            qCWarning(lcQueue) << "dropping session" << m_hash << ": its generator was held back"
+                               << waited.count() << "ms and no stream was opened";
+            m_stalled = false;
+            Q_EMIT streamLost(this);
+        } else if (!m_stall.isActive()) {
+            m_stall.start(kStall - waited);
+        }
         return;
+    }
     // Behind: frames wait here, or a held-back generator waits for the socket to drain.
     if (!m_outbox.isEmpty() || (m_congested && backlog() >= kDrained)) {
         if (!m_stalled) { // waiting starts now, not at the last write of a quiet stream

@@ -239,18 +239,24 @@ private slots:
     void slowReaderIsCutOff()
     {
         // A client that joins a stream producing far more than maxStreamBuffer and never reads.
-        RawClient c;
-        QVERIFY(c.connectTo(port));
-        c.socket.setReadBufferSize(1);
-        const QByteArray body = R"({"data":[65536],"fn_index":0,"session_hash":"slow"})";
-        c.send("POST /gradio_api/queue/join HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-               + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        floodStopped = false;
+        QCOMPARE(joinFlood("slow"), 200); // joined before the stream opens, or the stream finds no session
         RawClient stream;
         QVERIFY(stream.connectTo(port));
         stream.socket.setReadBufferSize(1024);
         stream.send("GET /gradio_api/queue/data?session_hash=slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
         // Never read: the server must cut us off (which cancels the job) rather than buffer
         // without end; meanwhile it keeps serving others.
+        QTRY_VERIFY_WITH_TIMEOUT(floodStopped.load(), hangGuardMs(30000));
+        QCOMPARE(rawRequest(port, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n").status, 200);
+    }
+
+    void heldBackGeneratorWithoutReaderIsStopped()
+    {
+        // A client that joins and never opens its stream: the generator is held back once its
+        // backlog is large, and stopped when no reader came within the stall time (10 s).
+        floodStopped = false;
+        QCOMPARE(joinFlood("noreader"), 200);
         QTRY_VERIFY_WITH_TIMEOUT(floodStopped.load(), hangGuardMs(30000));
         QCOMPARE(rawRequest(port, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n").status, 200);
     }
@@ -288,6 +294,13 @@ private slots:
     }
 
 private:
+    int joinFlood(const QByteArray &session)
+    {
+        const QByteArray body = "{\"data\":[65536],\"fn_index\":0,\"session_hash\":\"" + session + "\"}";
+        return rawRequest(port, "POST /gradio_api/queue/join HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body).status;
+    }
+
     std::unique_ptr<qradio::Server> server;
     quint16 port = 0;
 };
