@@ -159,6 +159,9 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         QStringLiteral("A file or folder /gradio_api/file= may serve (repeatable)."), QStringLiteral("path"));
     const QCommandLineOption blockedPath(QStringLiteral("blocked-path"),
         QStringLiteral("A file or folder never served, even inside an allowed one (repeatable)."), QStringLiteral("path"));
+    const QCommandLineOption fileUrlNetwork(QStringLiteral("file-url-network"),
+        QStringLiteral("A network (10.0.0.0/8) or address besides the public internet that file arguments given by "
+                       "URL may be downloaded from (repeatable)."), QStringLiteral("cidr"));
     const QCommandLineOption deleteCache(QStringLiteral("delete-cache"),
         QStringLiteral("Every <every> seconds delete uploads and results older than <age> seconds, and all of "
                        "them at exit (Gradio's delete_cache)."), QStringLiteral("every,age"));
@@ -170,7 +173,7 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         QStringLiteral("Password of an encrypted --ssl-keyfile. It shows in the process list: prefer the "
                        "environment variable QRADIO_SSL_KEYFILE_PASSWORD."), QStringLiteral("password"));
     for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost,
-                                        auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, deleteCache,
+                                        auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, fileUrlNetwork, deleteCache,
                                         sslCertFile, sslKeyFile, sslKeyPassword})
         parser.addOption(o);
 
@@ -266,6 +269,7 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     }
     c.allowedPaths = parser.values(allowedPath);
     c.blockedPaths = parser.values(blockedPath);
+    c.fileUrlNetworks = parser.values(fileUrlNetwork);
     if (parser.isSet(deleteCache)) {
         const QStringList parts = parser.value(deleteCache).split(QLatin1Char(','));
         bool everyOk = false, ageOk = false;

@@ -42,6 +42,7 @@ struct LaunchConfig
     std::optional<qint64> maxFileSize;   //!< --max-file-size, env GRADIO_MAX_FILE_SIZE
     QStringList allowedPaths;            //!< --allowed-path, repeatable
     QStringList blockedPaths;            //!< --blocked-path, repeatable
+    QStringList fileUrlNetworks;         //!< --file-url-network, repeatable
     std::optional<QPair<qint64, qint64>> deleteCache; //!< --delete-cache every,age (seconds)
     QString sslCertFile;                 //!< --ssl-certfile
     QString sslKeyFile;                  //!< --ssl-keyfile

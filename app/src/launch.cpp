@@ -210,6 +210,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
         serverOptions.maxFileSize = *config.maxFileSize;
     serverOptions.allowedPaths += config.allowedPaths;
     serverOptions.blockedPaths += config.blockedPaths;
+    serverOptions.fileUrlNetworks += config.fileUrlNetworks;
     if (config.deleteCache) {
         serverOptions.deleteCacheEvery = std::chrono::seconds(config.deleteCache->first);
         serverOptions.deleteCacheAge = std::chrono::seconds(config.deleteCache->second);

@@ -4,6 +4,7 @@
 #include "http/httpserver.h"
 #include "http/tcpserver.h"
 #include "files/filestore.h"
+#include "files/urlfetch.h"
 #include "mcp/registry_p.h"
 #include "queue/queue.h"
 #include "routes.h"
@@ -75,7 +76,10 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
         m_cacheSweep->start(o.deleteCacheEvery);
     }
     m_queue = new queue::Queue(m_d->options, this);
-    m_queue->setFileStore(m_files.get());
+    m_fetcher = files::UrlFetcher::create(o, *m_files, error);
+    if (!m_fetcher)
+        return false;
+    m_queue->setFiles(m_files.get(), m_fetcher.get());
     m_queue->setEndpoints(m_d->endpointTable.all());
     installBuiltinRoutes();
     if (!address)

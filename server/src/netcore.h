@@ -24,6 +24,7 @@ class Queue;
 } // namespace queue
 namespace files {
 class FileStore;
+class UrlFetcher;
 } // namespace files
 
 class ServerPrivate;
@@ -75,6 +76,7 @@ private:
     std::vector<NetworkThread> m_network;
     queue::Queue *m_queue = nullptr;
     std::unique_ptr<files::FileStore> m_files;
+    std::unique_ptr<files::UrlFetcher> m_fetcher; //!< after the store, which it writes to
     QTimer *m_cacheSweep = nullptr; //!< ServerOptions::deleteCacheEvery
     QThreadPool m_routePool;
 };

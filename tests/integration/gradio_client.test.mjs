@@ -5,13 +5,14 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Client } from "@gradio/client";
+import { startFileOrigin } from "./file_origin.mjs";
 import { startCalculator } from "./harness.mjs";
 
 let server;
 let client;
 
 before(async () => {
-  server = await startCalculator();
+  server = await startCalculator({ args: ["--file-url-network", "127.0.0.2"] });
   client = await Client.connect(server.url);
 });
 
@@ -109,6 +110,26 @@ test("handle_file round trip through /echo_file: the content and the name come b
   const download = await fetch(out.url);
   assert.equal(download.status, 200);
   assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes);
+});
+
+test("handle_file(url): the server fetches the file, the name is the URL's", async () => {
+  const { handle_file } = await import("@gradio/client");
+  const bytes = Buffer.from("fetched by the server\x00\xfe", "binary");
+  const origin = await startFileOrigin({ "/docs/report.bin": bytes });
+  try {
+    const result = await client.predict("/echo_file", { file: handle_file(origin.url("/docs/report.bin")) });
+    const out = result.data[0];
+    assert.equal(out.orig_name, "report.bin");
+    assert.ok(out.url.startsWith(server.url.replace(/\/$/, "") + "/gradio_api/file="), out.url);
+    assert.deepEqual(Buffer.from(await (await fetch(out.url)).arrayBuffer()), bytes);
+    // A redirect to an inner address is refused, naming the parameter.
+    await assert.rejects(
+      client.predict("/echo_file", { file: handle_file(origin.url("/to-inner")) }),
+      (error) => /Parameter 'file': cannot fetch .*127\.0\.0\.1 is not a public address/.test(String(error?.message ?? error)),
+    );
+  } finally {
+    await origin.stop();
+  }
 });
 
 test("a FileData that was not uploaded is refused, naming the parameter", async () => {

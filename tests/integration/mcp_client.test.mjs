@@ -8,12 +8,13 @@ import { after, before, describe, test } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { startFileOrigin } from "./file_origin.mjs";
 import { startCalculator } from "./harness.mjs";
 import { mcpClientSuite } from "./mcp_support.mjs";
 
 let server;
 before(async () => {
-  server = await startCalculator();
+  server = await startCalculator({ args: ["--file-url-network", "127.0.0.2"] });
 });
 after(async () => {
   await server?.stop();
@@ -71,11 +72,16 @@ describe("files through MCP", () => {
   const png = Buffer.from(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
   let client;
+  let origin;
   before(async () => {
     client = newClient();
     await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/gradio_api/mcp/`)));
+    origin = await startFileOrigin({ "/pictures/red.png": png });
   });
-  after(async () => client?.close());
+  after(async () => {
+    await client?.close();
+    await origin?.stop();
+  });
 
   test("a file parameter is a string (a data: URL)", async () => {
     const { tools } = await client.listTools();
@@ -104,11 +110,24 @@ describe("files through MCP", () => {
     assert.equal(await (await fetch(result.content[0].text)).text(), "hi");
   });
 
-  test("a remote URL or a server path is refused with a clear message", async () => {
-    for (const file of ["https://example.com/cat.png", "/etc/passwd"]) {
+  test("an image given by http URL is fetched and comes back as image content", async () => {
+    const result = await client.callTool({ name: "echo_file", arguments: { file: origin.url("/pictures/red.png") } });
+    assert.equal(result.isError, false, JSON.stringify(result));
+    assert.equal(result.content[0].type, "image");
+    assert.deepEqual(Buffer.from(result.content[0].data, "base64"), png);
+    assert.match(result.content[1].text, /\/red\.png$/);
+  });
+
+  test("an inner address, a redirect inward or a server path is refused with a clear message", async () => {
+    const cases = [
+      ["http://10.0.0.1/cat.png", /Parameter 'file': cannot fetch .*10\.0\.0\.1 is not a public address/],
+      [origin.url("/to-inner"), /Parameter 'file': cannot fetch .*127\.0\.0\.1 is not a public address/],
+      ["/etc/passwd", /Parameter 'file'/],
+    ];
+    for (const [file, message] of cases) {
       const result = await client.callTool({ name: "echo_file", arguments: { file } });
       assert.equal(result.isError, true, file);
-      assert.match(result.content[0].text, /Parameter 'file'/, file);
+      assert.match(result.content[0].text, message, file);
     }
   });
 });

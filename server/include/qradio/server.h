@@ -105,6 +105,21 @@ struct ServerOptions
     //! Largest upload request (all its files); 413 from the Content-Length, before the body.
     //! Uploads go to disk as they arrive: memory stays flat whatever this is.
     qint64 maxUploadSize = 8LL * 1024 * 1024 * 1024;
+    //! File arguments named by http(s) URL (both clients' handle_file(url), a URL in an MCP
+    //! tool's file argument) are downloaded into the upload folder before the call waits its
+    //! turn, as Gradio does, one after another and at most fileUrlsPerCall per call (0: URLs are
+    //! refused). Only public addresses are contacted: every address the host name resolves to
+    //! must be public (or in fileUrlNetworks), the connection goes to the address that was
+    //! checked, and each redirect (at most 5) is checked again; no proxy, no cookies. A file
+    //! larger than maxFileSize (else maxUploadSize), no data for fileUrlStallTimeout, or more
+    //! than fileUrlTimeout in all fails the call with a message naming the parameter.
+    int fileUrlsPerCall = 16;
+    std::chrono::milliseconds fileUrlStallTimeout{10000};
+    std::chrono::milliseconds fileUrlTimeout{120000};
+    //! Networks besides the public internet that URL files may come from ("10.1.0.0/16",
+    //! "192.168.1.5"), e.g. an intranet file server (`--file-url-network`). listen() fails
+    //! on an entry that is not a network.
+    QStringList fileUrlNetworks;
 
     //! Access token (`--token`, env QRADIO_TOKEN). Required to listen on anything but loopback.
     //! When set, every route but the public ones needs `Authorization: Bearer <token>` (what

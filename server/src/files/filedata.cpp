@@ -3,6 +3,7 @@
 
 #include "filename.h"
 #include "filestore.h"
+#include "urlfetch.h"
 
 #include <qradio/error.h>
 
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QMimeDatabase>
+#include <QUrl>
 
 #include <stdexcept>
 
@@ -73,13 +75,36 @@ static QJsonObject complete(QJsonObject object, const QString &path, const QStri
     return object;
 }
 
-void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJsonArray &args)
+//! Gradio's is_http_url_like.
+static bool isHttpUrl(const QString &text)
+{
+    return text.startsWith(QLatin1String("http://")) || text.startsWith(QLatin1String("https://"));
+}
+
+void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJsonArray &args, QList<RemoteFile> *remote,
+                   int maxRemote, const QHash<QString, QString> &fetched)
 {
     for (qsizetype i = 0; i < args.size(); ++i) {
         QJsonValue value = args.at(i);
         const QString name = parameterNames.value(i);
         walk(value, [&](const QJsonObject &file) {
-            const QString path = file.value(QLatin1String("path")).toString();
+            QString path = file.value(QLatin1String("path")).toString();
+            if (isHttpUrl(path)) {
+                if (const auto local = fetched.constFind(path); local != fetched.cend()) {
+                    path = *local;
+                } else if (!remote || maxRemote <= 0) {
+                    throw ArgumentError(name, QStringLiteral("Parameter '%1': this server does not download files from "
+                                                             "URLs; upload the file (handle_file() of a local file).")
+                                                  .arg(name));
+                } else {
+                    if (remote->size() >= maxRemote)
+                        throw ArgumentError(name, QStringLiteral("Parameter '%1': a call may name at most %2 files by URL.")
+                                                      .arg(name)
+                                                      .arg(maxRemote));
+                    remote->append({path, name});
+                    return file;
+                }
+            }
             const std::optional<ServableFile> found = store.policy().resolve(path);
             if (!found || found->root == Root::Allowed)
                 throw ArgumentError(name, QStringLiteral("Parameter '%1': the file '%2' was not uploaded to this server; "
@@ -140,13 +165,21 @@ QJsonObject fileFromText(const FileStore &store, const QString &text, const QStr
     const auto refuse = [&](const QString &why) {
         return ArgumentError(parameterName, QStringLiteral("Parameter '%1': %2").arg(parameterName, why));
     };
-    if (text.startsWith(QLatin1String("http://")) || text.startsWith(QLatin1String("https://")))
-        throw refuse(QStringLiteral("this server does not download files from URLs; pass the file's content as a data: "
-                                    "URL (data:<type>;base64,<data>)."));
+    if (isHttpUrl(text)) {
+        const QUrl url(text, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty())
+            throw refuse(QStringLiteral("'%1' is not a valid URL.").arg(text.left(200)));
+        const QString name = url.fileName();
+        return QJsonObject{{QStringLiteral("path"), text},
+                           {QStringLiteral("url"), text},
+                           {QStringLiteral("orig_name"), name.isEmpty() ? QStringLiteral("file") : name},
+                           {QStringLiteral("meta"), QJsonObject{{QStringLiteral("_type"), QStringLiteral("gradio.FileData")}}}};
+    }
     // data:[<type>][;base64],<data> (RFC 2397); only base64 carries binary files intact.
     const qsizetype comma = text.indexOf(QLatin1Char(','));
     if (!text.startsWith(QLatin1String("data:")) || comma < 0 || !text.left(comma).endsWith(QLatin1String(";base64")))
-        throw refuse(QStringLiteral("invalid file data: give a data: URL (data:<type>;base64,<data>). Received: %1")
+        throw refuse(QStringLiteral("invalid file data: give an http(s) URL or a data: URL (data:<type>;base64,<data>). "
+                                    "Received: %1")
                          .arg(text.left(60)));
     const QString type = text.mid(5, comma - 5 - 7).section(QLatin1Char(';'), 0, 0).trimmed().toLower();
     auto decoded = QByteArray::fromBase64Encoding(QStringView(text).sliced(comma + 1).toLatin1(),

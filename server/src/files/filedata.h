@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QHash>
 #include <QJsonArray>
 #include <QStringList>
 
@@ -14,11 +15,16 @@ class FileStore;
 //! send and expect, wherever it sits in a value).
 bool isFileData(const QJsonObject &object);
 
+struct RemoteFile;
+
 //! Checks and completes every FileData in the arguments of a call, wherever it sits: it must
 //! name a file of the upload or cache folder (what /upload gave the client, or a result it
-//! sends back); anything else (a path it chose, /etc/passwd, a URL) is refused with an
-//! ArgumentError naming the parameter. Completed objects carry all seven FileData fields.
-void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJsonArray &args);
+//! sends back); anything else (a path it chose, /etc/passwd) is refused with an ArgumentError
+//! naming the parameter. Completed objects carry all seven FileData fields. One whose path is an
+//! http(s) URL is listed in `remote` (at most `maxRemote`; 0 refuses them) and left as it is:
+//! fetch it (UrlFetcher) and call again with `fetched` (url → local path) to complete it.
+void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJsonArray &args,
+                   QList<RemoteFile> *remote = nullptr, int maxRemote = 0, const QHash<QString, QString> &fetched = {});
 
 //! Makes every FileData in an endpoint's results servable: a file of the upload or cache folder
 //! stays where it is; another one (under the temp folder or allowedPaths) is linked, or copied,
@@ -27,8 +33,9 @@ void prepareInputs(const FileStore &store, const QStringList &parameterNames, QJ
 void prepareOutputs(const FileStore &store, QJsonArray &outputs, const std::function<QString()> &root);
 
 //! A file given as text (how MCP clients pass files): a `data:<type>;base64,<data>` URL is
-//! written to a fresh folder of the upload folder and becomes a FileData. Remote URLs are not
-//! fetched (no requests on a client's behalf). Throws ArgumentError naming the parameter.
+//! written to a fresh folder of the upload folder and becomes a FileData; an http(s) URL becomes
+//! a FileData naming it, for prepareInputs() to have it fetched. Throws ArgumentError naming the
+//! parameter.
 QJsonObject fileFromText(const FileStore &store, const QString &text, const QString &parameterName);
 
 } // namespace qradio::files

@@ -60,6 +60,12 @@ struct JobEvent
     ErrorPayload error;
 };
 
+//! Deletes a QObject from its own thread's event loop (it may be in one of its signals).
+struct LaterDeleter
+{
+    void operator()(QObject *object) const { object->deleteLater(); }
+};
+
 //! One call of an endpoint, from join to its terminal event. Network thread only, except
 //! `context`, which the worker shares.
 struct Job
@@ -85,6 +91,8 @@ struct Job
     std::unique_ptr<QTimer> streamTimer;
     int heldCredits = 0;           //!< generator credits kept back while the client is behind
     std::unique_ptr<QTimer> timeLimitTimer;
+    //! Fetching the files the arguments name by URL; the job joins its group once they are here.
+    std::unique_ptr<QObject, LaterDeleter> fetch;
     QString groupKey;
     //! For a batch: the jobs that ran together with this one (this one first).
     QList<std::shared_ptr<Job>> batchMembers;

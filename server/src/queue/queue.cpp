@@ -4,6 +4,7 @@
 #include "../api/arguments.h"
 #include "../api/config.h"
 #include "../files/filedata.h"
+#include "../files/urlfetch.h"
 #include "../http/exchange.h"
 #include "context_p.h"
 #include "diff.h"
@@ -192,9 +193,11 @@ Queue::Joined Queue::submit(Submission s)
     est.queueSize += 1;
     deliver(*job, est);
 
+    QList<files::RemoteFile> remote;
     try {
         if (m_files)
-            files::prepareInputs(*m_files, api::parameterNames(*job->endpoint), s.args);
+            files::prepareInputs(*m_files, api::parameterNames(*job->endpoint), s.args, &remote,
+                                 m_fetcher ? m_fetcher->maxPerCall() : 0);
         job->args = api::normalizeArguments(*job->endpoint, std::move(s.args));
     } catch (const ArgumentError &e) {
         job->state = Job::State::Done;
@@ -203,9 +206,44 @@ Queue::Joined Queue::submit(Submission s)
         complete(job, failed);
         return joined;
     }
-    group.waiting.append(job);
-    schedule();
+    if (remote.isEmpty())
+        enqueue(job);
+    else
+        fetchInputs(job, remote);
     return joined;
+}
+
+void Queue::enqueue(const JobPtr &job)
+{
+    m_groups[job->groupKey].waiting.append(job);
+    schedule();
+}
+
+void Queue::fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remote)
+{
+    // The job is Waiting meanwhile, outside its group's list: cancelling it or losing its
+    // session drops it from m_jobs, and with it the fetch.
+    const QString eventId = job->eventId;
+    job->fetch.reset(m_fetcher->fetch(remote, [this, eventId](const QHash<QString, QString> &fetched,
+                                                             const QString &parameter, const QString &error) {
+        const auto it = m_jobs.find(eventId);
+        if (it == m_jobs.end() || (*it)->state != Job::State::Waiting)
+            return;
+        const JobPtr fetching = *it;
+        fetching->fetch.reset();
+        try {
+            if (!error.isEmpty())
+                throw ArgumentError(parameter, error);
+            files::prepareInputs(*m_files, api::parameterNames(*fetching->endpoint), fetching->args, nullptr, 0, fetched);
+        } catch (const ArgumentError &e) {
+            fetching->state = Job::State::Done;
+            JobEvent failed{JobEvent::Failed};
+            failed.error = userError(e);
+            complete(fetching, failed);
+            return;
+        }
+        enqueue(fetching);
+    }));
 }
 
 JobEvent Queue::estimation(const Group &group, int rank, int endpointId) const
@@ -820,6 +858,7 @@ void Queue::shutdown()
             job->observer(e);
         }
         job->state = Job::State::Done;
+        job->fetch.reset();
         job->batchMembers.clear(); // a running batch lists its first job in itself: break the cycle
     }
     const QByteArray stopped = "data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"Server stopped "

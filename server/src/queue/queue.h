@@ -16,6 +16,8 @@
 
 namespace qradio::files {
 class FileStore;
+class UrlFetcher;
+struct RemoteFile;
 }
 
 namespace qradio::queue {
@@ -31,8 +33,13 @@ public:
     Queue(const ServerOptions &options, QObject *parent = nullptr);
     ~Queue() override;
 
-    //! Where file arguments must come from and result files go (uploads, cache); null: no files.
-    void setFileStore(const files::FileStore *store) { m_files = store; }
+    //! Where file arguments must come from and result files go (uploads, cache), and who fetches
+    //! the ones named by URL; null: no files (no URLs).
+    void setFiles(const files::FileStore *store, files::UrlFetcher *fetcher)
+    {
+        m_files = store;
+        m_fetcher = fetcher;
+    }
     //! Creates the concurrency groups; call once all endpoints are registered.
     void setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpoints);
 
@@ -94,6 +101,8 @@ private:
     };
 
     Session *sessionFor(const QString &hash, Session::Flavour flavour);
+    void fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remote);
+    void enqueue(const JobPtr &job);
     void schedule();
     void start(Group &group);
     void runBlocking(Group &group, const JobPtr &job);
@@ -118,6 +127,7 @@ private:
 
     ServerOptions m_options;
     const files::FileStore *m_files = nullptr;
+    files::UrlFetcher *m_fetcher = nullptr;
     std::shared_ptr<Mailbox> m_mailbox;
     QHash<QString, JobPtr> m_jobs;           //!< by event id, until terminal
     QHash<QString, Session *> m_sessions;

@@ -280,11 +280,12 @@ void TestLaunch::parsesFileOptions()
     QCOMPARE(parseFileSize(u"lots"_s), std::nullopt);
     auto r = qradio::detail::parseCommandLine({u"app"_s, u"--max-file-size"_s, u"5mb"_s, u"--allowed-path"_s, u"/srv/a"_s,
                                                u"--allowed-path"_s, u"/srv/b"_s, u"--blocked-path"_s, u"/srv/a/secret"_s,
-                                               u"--delete-cache"_s, u"60,3600"_s}, {}, u"App"_s);
+                                               u"--delete-cache"_s, u"60,3600"_s, u"--file-url-network"_s, u"10.1.0.0/16"_s}, {}, u"App"_s);
     QCOMPARE(r.action, qradio::detail::ParseResult::Run);
     QCOMPARE(r.config.maxFileSize, std::optional<qint64>(5LL << 20));
     QCOMPARE(r.config.allowedPaths, (QStringList{u"/srv/a"_s, u"/srv/b"_s}));
     QCOMPARE(r.config.blockedPaths, (QStringList{u"/srv/a/secret"_s}));
+    QCOMPARE(r.config.fileUrlNetworks, (QStringList{u"10.1.0.0/16"_s}));
     QCOMPARE(r.config.deleteCache, (std::optional<QPair<qint64, qint64>>(qMakePair(60, 3600))));
     for (const QStringList &bad : {QStringList{u"--max-file-size"_s, u"big"_s}, QStringList{u"--delete-cache"_s, u"60"_s},
                                    QStringList{u"--delete-cache"_s, u"0,5"_s}}) {
