@@ -10,6 +10,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QTimer>
 
 namespace qradio::files {
@@ -33,8 +34,7 @@ public:
     {
         stopTransfer();
         if (!m_finished)
-            for (const QString &path : std::as_const(m_fetched))
-                QDir(QFileInfo(path).path()).removeRecursively();
+            discard();
     }
 
 private:
@@ -187,14 +187,21 @@ private:
         m_finished = true;
         m_deadline.stop();
         stopTransfer();
-        const QString partial = m_file.fileName();
-        if (!partial.isEmpty() && !m_fetched.values().contains(partial))
-            QDir(QFileInfo(partial).path()).removeRecursively();
-        for (const QString &path : std::as_const(m_fetched))
-            QDir(QFileInfo(path).path()).removeRecursively();
+        discard();
         const RemoteFile &file = m_files.at(m_index);
         m_done({}, file.parameter,
                QStringLiteral("Parameter '%1': cannot fetch %2: %3.").arg(file.parameter, file.url.left(200), why));
+    }
+
+    //! Removes what was written: the fetched files and the one in progress, each a folder of its own.
+    void discard()
+    {
+        QStringList paths = m_fetched.values();
+        if (!m_file.fileName().isEmpty())
+            paths.append(m_file.fileName());
+        for (const QString &path : std::as_const(paths))
+            QDir(QFileInfo(path).path()).removeRecursively();
+        m_fetched.clear();
     }
 
     UrlFetcher *m_fetcher;
@@ -206,7 +213,7 @@ private:
     QUrl m_url;
     int m_redirects = 0;
     std::unique_ptr<QObject> m_lookup;
-    QNetworkReply *m_reply = nullptr;
+    QPointer<QNetworkReply> m_reply; //!< the manager deletes its replies when it goes
     QFile m_file;
     qint64 m_written = 0;
     QTimer m_deadline;
@@ -221,7 +228,10 @@ UrlFetcher::UrlFetcher(const ServerOptions &options, const FileStore &store, Add
     m_network->setProxy(QNetworkProxy::NoProxy); // a proxy would resolve and connect on its own
 }
 
-UrlFetcher::~UrlFetcher() = default;
+UrlFetcher::~UrlFetcher()
+{
+    qDeleteAll(findChildren<Download *>(Qt::FindDirectChildrenOnly)); // before the manager and its replies
+}
 
 std::unique_ptr<UrlFetcher> UrlFetcher::create(const ServerOptions &options, const FileStore &store, QString *error)
 {

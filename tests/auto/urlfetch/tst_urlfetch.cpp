@@ -16,6 +16,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QTimer>
 #include <QtTest>
 
 #include <atomic>
@@ -54,6 +55,7 @@ public:
     }
     quint16 port() const { return m_port; }
     int requests() const { return m_requests; }
+    int dripsEnded() const { return m_dripsEnded; }
     //! Where /inner redirects to.
     QByteArray innerUrl;
     static QByteArray payload() { return QByteArray(20000, 'q') + "end"; }
@@ -88,6 +90,12 @@ private:
             s->write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
             s->write(QByteArray(kMaxFileSize * 2, 'x'));
             s->disconnectFromHost();
+        } else if (path == "/drip") { // a byte every 50 ms: never stalls, never ends
+            s->write("HTTP/1.1 200 OK\r\nContent-Length: 60000\r\n\r\n");
+            auto *drip = new QTimer(s);
+            connect(drip, &QTimer::timeout, s, [s] { s->write("d"); });
+            connect(s, &QTcpSocket::disconnected, this, [this] { ++m_dripsEnded; });
+            drip->start(50);
         } else if (path == "/stall") {
             s->write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part");
         } else {
@@ -100,6 +108,7 @@ private:
     QHash<QTcpSocket *, QByteArray> m_heads;
     std::atomic<quint16> m_port{0};
     std::atomic<int> m_requests{0};
+    std::atomic<int> m_dripsEnded{0};
 };
 
 class tst_UrlFetch : public QObject
@@ -109,6 +118,13 @@ private:
     static QJsonObject fileData(const QString &url)
     {
         return {{u"path"_s, url}, {u"url"_s, url}, {u"meta"_s, QJsonObject{{u"_type"_s, u"gradio.FileData"_s}}}};
+    }
+    //! POST /gradio_api/run/describe on another server.
+    static RawResponse call(quint16 serverPort, const QString &url)
+    {
+        const QByteArray body = QJsonDocument(QJsonObject{{u"data"_s, QJsonArray{fileData(url)}}}).toJson(QJsonDocument::Compact);
+        return rawRequest(serverPort, "POST /gradio_api/run/describe HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                      "application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     }
     RawResponse run(const QByteArray &name, const QJsonArray &data)
     {
@@ -262,6 +278,42 @@ private slots:
         QCOMPARE(origin->requests(), before); // refused before fetching anything
     }
 
+    void cancellingStopsTheFetch()
+    {
+        const qsizetype before = uploads();
+        const int ended = origin->dripsEnded();
+        const QByteArray body = QJsonDocument(QJsonObject{{u"data"_s, QJsonArray{fileData(admitted("/drip"))}},
+                                                          {u"fn_index"_s, 0}, {u"session_hash"_s, u"dripping"_s}})
+                                    .toJson(QJsonDocument::Compact);
+        const RawResponse joined = rawRequest(port, "POST /gradio_api/queue/join HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                                    "application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        QCOMPARE(joined.status, 200);
+        const QString eventId = QJsonDocument::fromJson(joined.body).object().value(u"event_id"_s).toString();
+        QTRY_COMPARE(uploads(), before + 1); // the download has begun
+        const QByteArray cancel = QJsonDocument(QJsonObject{{u"event_id"_s, eventId}, {u"session_hash"_s, u"dripping"_s}, {u"fn_index"_s, 0}})
+                                      .toJson(QJsonDocument::Compact);
+        QCOMPARE(rawRequest(port, "POST /gradio_api/cancel HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: " + QByteArray::number(cancel.size()) + "\r\n\r\n" + cancel).status, 200);
+        // The connection to the origin is closed and the partial file removed.
+        QTRY_COMPARE(origin->dripsEnded(), ended + 1);
+        QTRY_COMPARE(uploads(), before);
+    }
+
+    void aDownloadHasADeadline()
+    {
+        qradio::ServerOptions options;
+        options.fileUrlNetworks = {u"127.0.0.2"_s};
+        options.fileUrlTimeout = std::chrono::milliseconds(800);
+        qradio::Server bounded(options);
+        bounded.api("describe", [](const qradio::File &f) { return f.name; }).params({"file"});
+        QVERIFY(bounded.listen(QHostAddress::LocalHost, 0));
+        const int ended = origin->dripsEnded();
+        const RawResponse r = call(bounded.port(), admitted("/drip"));
+        QCOMPARE(r.status, 500);
+        QVERIFY2(r.body.contains("took longer than 0.8 s"), r.body.constData());
+        QTRY_COMPARE(origin->dripsEnded(), ended + 1);
+    }
+
     void urlsCanBeTurnedOff()
     {
         qradio::ServerOptions options;
@@ -270,10 +322,7 @@ private slots:
         qradio::Server off(options);
         off.api("describe", [](const qradio::File &f) { return f.name; }).params({"file"});
         QVERIFY(off.listen(QHostAddress::LocalHost, 0));
-        const QByteArray body = QJsonDocument(QJsonObject{{u"data"_s, QJsonArray{fileData(admitted("/files/cat%20photo.bin"))}}})
-                                    .toJson(QJsonDocument::Compact);
-        const RawResponse r = rawRequest(off.port(), "POST /gradio_api/run/describe HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                                                     "application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const RawResponse r = call(off.port(), admitted("/files/cat%20photo.bin"));
         QCOMPARE(r.status, 500);
         QVERIFY2(r.body.contains("this server does not download files from URLs"), r.body.constData());
     }
