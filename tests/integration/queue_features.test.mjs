@@ -199,6 +199,29 @@ describe("generators", () => {
     });
   }
 
+  test("a second stream for a session takes over its events; the first ends with close_stream", async () => {
+    const session = newSessionHash();
+    const id = await q.join("hold", [0.5], session);
+    const first = q.openStream(session);
+    await first.waitFor((m) => m.msg === "process_starts" && m.event_id === id, { what: "process_starts" });
+    const second = q.openStream(session);
+    const ended = await first.end();
+    assert.deepEqual(ended.at(-1), { msg: "close_stream", event_id: null });
+    const messages = await second.end();
+    assert.equal(messages.find((m) => m.event_id === id && m.msg === "process_completed")?.success, true);
+    assert.equal(messages.at(-1).msg, "close_stream");
+  });
+
+  // /run answers a generator's last value: 100,000 values that never suspend must not nest the
+  // generator and its consumer on the stack (a stack overflow in ASan builds, where the calls are
+  // no tail calls).
+  test("/run/count(100000) answers the last value", async () => {
+    const response = await fetch(`${app.url}/gradio_api/run/count`, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ data: [100000] }) });
+    assert.equal(response.status, 200);
+    assert.deepEqual((await response.json()).data, [99999]);
+  });
+
   // 100,000 frames are about 25 MB: more than a socket buffer holds, so the stream must follow
   // the client's pace instead of piling everything up (or cutting the client off as too slow).
   for (const name of ["count", "count_blocking"]) {

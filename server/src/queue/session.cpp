@@ -66,7 +66,11 @@ void Session::push(Frame frame)
 void Session::attach(http::Exchange *exchange, std::chrono::milliseconds heartbeat, qint64 maxBacklog)
 {
     if (m_stream) {
+        // One stream per session: the newer one (a reconnect) takes over the pending events, the
+        // older one is told it is done, as when it has nothing left.
         detach();
+        if (m_flavour == Flavour::Queue)
+            m_stream->write(kCloseStream);
         m_stream->end();
     }
     m_stream = exchange;
