@@ -5,7 +5,7 @@
 // benchmark (bench/queue/) drive it. It prints `Running on local URL: http://127.0.0.1:<port>`
 // like every Qradio app and quits cleanly on SIGTERM/SIGINT.
 //
-//   queue_testapp [--port N] [--max-queue-size N] [--headless] [--host 127.0.0.1]
+//   queue_testapp [--port N] [--max-queue-size N] [--unread-session-timeout MS] [--headless] [--host 127.0.0.1]
 //
 // GRADIO_HEARTBEAT_INTERVAL and GRADIO_DEFAULT_CONCURRENCY_LIMIT are honoured by the server.
 
@@ -164,6 +164,8 @@ int main(int argc, char **argv)
             port = quint16(args[++i].toUInt());
         else if (a == QLatin1String("--max-queue-size") && i + 1 < args.size())
             options.maxQueueSize = args[++i].toInt();
+        else if (a == QLatin1String("--unread-session-timeout") && i + 1 < args.size())
+            options.unreadSessionTimeout = std::chrono::milliseconds(args[++i].toInt());
         else if (a == QLatin1String("--host") && i + 1 < args.size())
             ++i; // always 127.0.0.1
         else if (a != QLatin1String("--headless")) {

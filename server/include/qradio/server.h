@@ -39,6 +39,14 @@ struct ServerOptions
     //! Sessions kept at most; beyond it the oldest ones that nobody reads and whose events all
     //! finished are dropped (Gradio keeps 2000).
     int maxSessions = 2000;
+    //! Events one session may hold at once (waiting, running, or finished and not yet read from
+    //! its stream), and the bytes their arguments and unread messages take: a join beyond either
+    //! is refused with 503, as a full queue is. A session_hash is at most 256 characters.
+    int maxSessionEvents = 1000;
+    qint64 maxSessionBytes = 64LL * 1024 * 1024;
+    //! A session nobody streams, whose events have all finished, is dropped with the messages it
+    //! holds this long after its last one.
+    std::chrono::milliseconds unreadSessionTimeout{60000};
     //! Largest accepted request body (413 beyond, sent before the body is read).
     qint64 maxBodySize = 256LL * 1024 * 1024;
     //! Largest accepted request line + header block (431 beyond).

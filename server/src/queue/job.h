@@ -77,6 +77,7 @@ struct Job
     QString sessionHash;
     std::shared_ptr<const EndpointSpec> endpoint;
     QJsonArray args;
+    qint64 argBytes = 0;           //!< the request body it came in: counted against maxSessionBytes
     QUrl requestUrl;               //!< of the request that made the call: result file URLs start from it
     Format format = Format::Queue;
     State state = State::Waiting;

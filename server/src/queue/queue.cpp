@@ -13,6 +13,10 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <QCoro/QCoroTask>
 
 Q_LOGGING_CATEGORY(lcQueue, "qradio.queue")
@@ -44,9 +48,29 @@ static ErrorPayload userError(const Error &e)
     return p;
 }
 
+//! Longest session_hash accepted: clients send 11 (JS) or 32 (Python) characters.
+static constexpr qsizetype kMaxSessionHash = 256;
+
 Queue::Queue(const ServerOptions &options, QObject *parent)
     : QObject(parent), m_options(options), m_mailbox(std::make_shared<Mailbox>(this))
-{}
+{
+    const auto timeout = std::max(m_options.unreadSessionTimeout, std::chrono::milliseconds(1));
+    connect(&m_unreadSweep, &QTimer::timeout, this, [this, timeout, dropped = false]() mutable {
+#ifdef __GLIBC__
+        // What the last sweep dropped has been deleted since: give the pages back to the system
+        // (a forgotten session can hold maxSessionBytes in many small blocks, which glibc keeps).
+        if (std::exchange(dropped, false))
+            malloc_trim(0);
+#endif
+        const auto sessions = m_sessions;
+        for (Session *session : sessions)
+            if (!isLive(*session) && session->quietFor() >= timeout.count()) {
+                dropped = dropped || session->outboxBytes() > 0;
+                dropSession(session);
+            }
+    });
+    m_unreadSweep.start(std::clamp(timeout / 4, std::chrono::milliseconds(100), std::chrono::milliseconds(60000)));
+}
 
 Queue::~Queue()
 {
@@ -113,15 +137,40 @@ void Queue::dropUnreadSessions()
     // sessions, dropping the oldest whose events have all finished and that no one is reading.
     for (qsizetype i = 0; i < m_sessionOrder.size() && m_sessions.size() > m_options.maxSessions;) {
         Session *session = m_sessions.value(m_sessionOrder.at(i));
-        const auto pending = session->pending();
-        const bool live = session->hasStream()
-            || std::any_of(pending.begin(), pending.end(), [this](const QString &id) { return m_jobs.contains(id); });
-        if (live) {
+        if (isLive(*session)) {
             ++i;
             continue;
         }
         dropSession(session); // takes it out of m_sessionOrder
     }
+}
+
+bool Queue::isLive(const Session &session) const
+{
+    const auto &pending = session.pending();
+    return session.hasStream()
+        || std::any_of(pending.begin(), pending.end(), [this](const QString &id) { return m_jobs.contains(id); });
+}
+
+QString Queue::sessionFull(const QString &sessionHash, qint64 bytes) const
+{
+    const Session *session = m_sessions.value(sessionHash);
+    if (!session)
+        return {};
+    if (session->pending().size() >= m_options.maxSessionEvents)
+        return QStringLiteral("This session already has %1 events pending (the most one session may hold): read "
+                              "their results from /gradio_api/queue/data before joining again.")
+            .arg(session->pending().size());
+    qint64 held = session->outboxBytes() + bytes;
+    for (const QString &id : session->pending())
+        if (const JobPtr job = m_jobs.value(id))
+            held += job->argBytes;
+    if (held > m_options.maxSessionBytes)
+        return QStringLiteral("This session would hold %1 bytes of arguments and unread results, more than the %2 "
+                              "one session may hold: read its results from /gradio_api/queue/data first.")
+            .arg(held)
+            .arg(m_options.maxSessionBytes);
+    return {};
 }
 
 Queue::Joined Queue::submit(Submission s)
@@ -139,7 +188,21 @@ Queue::Joined Queue::submit(Submission s)
                             .arg(waitingCount());
         return joined;
     }
+    const qint64 argBytes = s.request ? s.request->body.size() : 0;
+    if (s.format == Job::Format::Queue && !s.sessionHash.isEmpty()) {
+        if (s.sessionHash.size() > kMaxSessionHash) {
+            joined.status = 400;
+            joined.detail = QStringLiteral("session_hash is longer than %1 characters.").arg(kMaxSessionHash);
+            return joined;
+        }
+        if (QString full = sessionFull(s.sessionHash, argBytes); !full.isEmpty()) {
+            joined.status = 503;
+            joined.detail = std::move(full);
+            return joined;
+        }
+    }
     auto job = std::make_shared<Job>();
+    job->argBytes = argBytes;
     job->eventId = QUuid::createUuid().toString(QUuid::Id128);
     job->sessionHash = s.sessionHash.isEmpty() || s.format == Job::Format::Call ? job->eventId : s.sessionHash;
     job->endpoint = s.endpoint;
@@ -846,6 +909,7 @@ void Queue::shutdown()
     if (m_stopped)
         return;
     m_stopped = true;
+    m_unreadSweep.stop();
     Q_EMIT stopping();
     m_mailbox->close();
     for (const JobPtr &job : std::as_const(m_jobs)) {

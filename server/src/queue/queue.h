@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QObject>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <map>
 #include <memory>
@@ -122,6 +123,11 @@ private:
     void progressReady(const QString &eventId);
     void dropSession(Session *session);
     void dropUnreadSessions();
+    //! Someone reads the session, or one of its events is still waiting or running.
+    bool isLive(const Session &session) const;
+    //! Why a join to `sessionHash` bringing `bytes` must be refused (maxSessionEvents,
+    //! maxSessionBytes), or empty.
+    QString sessionFull(const QString &sessionHash, qint64 bytes) const;
     void streamLost(Session *session);
     ErrorPayload internalError(const QString &what) const;
 
@@ -136,6 +142,7 @@ private:
     std::map<QString, Group> m_groups;      //!< not QHash: Group is move-only
     QStringList m_groupOrder;
     QHash<int, Stats> m_stats;               //!< by endpoint id
+    QTimer m_unreadSweep;                    //!< drops sessions left unread (unreadSessionTimeout)
     bool m_stopped = false;
     bool m_scheduling = false;
 };

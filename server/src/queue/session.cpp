@@ -29,6 +29,7 @@ Session::Session(QString hash, Flavour flavour, QObject *parent)
     connect(&m_heartbeat, &QTimer::timeout, this, &Session::heartbeat);
     m_stall.setSingleShot(true);
     connect(&m_stall, &QTimer::timeout, this, &Session::drain);
+    m_touched.start();
 }
 
 Response Session::streamHead()
@@ -57,6 +58,7 @@ bool Session::isCongested()
 
 void Session::push(Frame frame)
 {
+    m_touched.start();
     m_outboxBytes += frame.bytes.size();
     m_outbox.append(std::move(frame));
     if (m_stream)
@@ -74,9 +76,11 @@ void Session::attach(http::Exchange *exchange, std::chrono::milliseconds heartbe
         m_stream->end();
     }
     m_stream = exchange;
+    m_touched.start();
     m_maxBacklog = maxBacklog;
     m_stalled = false;
     connect(exchange, &http::Exchange::closed, this, [this] {
+        m_touched.start();
         m_heartbeat.stop();
         m_stall.stop();
         detach();

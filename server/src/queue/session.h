@@ -42,6 +42,10 @@ public:
     bool hasPending() const { return !m_pending.isEmpty(); }
     bool hasStream() const { return !m_stream.isNull(); }
     bool isIdle() const { return m_pending.isEmpty() && m_outbox.isEmpty() && m_stream.isNull(); }
+    //! Bytes of the messages waiting for the stream.
+    qint64 outboxBytes() const { return m_outboxBytes; }
+    //! Time since a message was queued or a stream came or went.
+    qint64 quietFor() const { return m_touched.elapsed(); }
 
     //! Queues a frame, writing it at once when a stream is open and keeping up.
     void push(Frame frame);
@@ -79,6 +83,7 @@ private:
     qint64 m_outboxBytes = 0;
     QSet<QString> m_pending;
     QPointer<http::Exchange> m_stream;
+    QElapsedTimer m_touched;
     QElapsedTimer m_progress;               //!< while frames wait: since the client last took bytes
     bool m_stalled = false;                 //!< frames wait in the outbox
     qint64 m_maxBacklog = 0;
