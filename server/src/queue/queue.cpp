@@ -65,6 +65,8 @@ Queue::Queue(const ServerOptions &options, QObject *parent)
         const auto sessions = m_sessions;
         for (Session *session : sessions)
             if (!isLive(*session) && session->quietFor() >= timeout.count()) {
+                qCInfo(lcQueue) << "dropping session" << session->hash() << "and its" << session->outboxBytes()
+                                << "bytes of results: nobody read them for" << session->quietFor() << "ms";
                 dropped = dropped || session->outboxBytes() > 0;
                 dropSession(session);
             }
