@@ -79,6 +79,12 @@ struct ServerOptions
     QString rootPath;
     //! Serve MCP at /gradio_api/mcp/ (also `--mcp` and env GRADIO_MCP_SERVER).
     bool mcpServer = false;
+    //! MCP sessions kept at most. A new one beyond it replaces the longest-idle session that is
+    //! not in use (no open stream, nothing in flight, quiet for 5 minutes), or is refused with 503:
+    //! a flood of new sessions never pushes out sessions in use. Idle sessions end after an hour.
+    //! Each session keeps at most 16 KB of client info and capabilities (a larger initialize is
+    //! refused), 64 resource subscriptions of URIs up to 512 characters, and 64 requests in flight.
+    int maxMcpSessions = 1000;
 
     //! HTTPS (Gradio's ssl_certfile, ssl_keyfile, ssl_keyfile_password; `--ssl-certfile`,
     //! `--ssl-keyfile`, `--ssl-keyfile-password`): PEM files of the certificate (intermediates

@@ -20,6 +20,15 @@ namespace qradio::mcp {
 
 std::shared_ptr<Call> Service::newCall(const Message &m, const Incoming &in)
 {
+    if (in.session && in.session->callsInFlight >= kMaxCallsInFlight) {
+        in.reply->finish(errorMessage(m.id, code::InvalidRequest,
+                                      QStringLiteral("This session already has %1 requests in flight, the most one "
+                                                     "session may have: wait for their answers.")
+                                          .arg(kMaxCallsInFlight)));
+        return nullptr;
+    }
+    if (in.session)
+        ++in.session->callsInFlight;
     auto call = std::make_shared<Call>();
     call->key = callKey(in, m.id);
     call->requestId = m.id;
@@ -58,6 +67,8 @@ std::shared_ptr<Call> Service::newCall(const Message &m, const Incoming &in)
 
 void Service::endCall(const std::shared_ptr<Call> &call)
 {
+    if (auto session = call->session.lock(); session && !std::exchange(call->ended, true))
+        --session->callsInFlight;
     for (const QString &id : std::as_const(call->clientRequests)) {
         auto pending = m_pending.take(id);
         if (pending.waiter)
@@ -77,6 +88,8 @@ void Service::runEndpoint(const Message &m, const Incoming &in, const std::share
                           std::function<QByteArray(const QJsonValue &, const QString &)> failure)
 {
     auto call = newCall(m, in);
+    if (!call)
+        return;
     call->name = name;
     auto session = in.session;
     CallLinks::add(call->token, {weak_from_this(), m_mailbox, m_core->thread(),
@@ -466,6 +479,8 @@ void Service::complete(const Message &m, const Incoming &in)
     }
     // User code: on the pool, never on the network thread.
     auto call = newCall(m, in);
+    if (!call)
+        return;
     std::weak_ptr<Service> self = weak_from_this();
     std::weak_ptr<Call> weak = call;
     m_pool->start([mailbox = m_mailbox, self, weak, completer, value, context, answer] {

@@ -20,6 +20,7 @@ using http::Exchange;
 namespace {
 
 constexpr qint64 kMaxMessage = 4 * 1024 * 1024;
+const QString kSessionsFull = QStringLiteral("The server has as many MCP sessions as it keeps, all in use; try again later.");
 const QString kBase = QStringLiteral("/gradio_api/mcp");
 
 struct Routes
@@ -129,7 +130,16 @@ void streamablePost(const Ctx &c, Exchange *ex)
     std::shared_ptr<Session> session;
     const QString sessionId = QString::fromLatin1(r.header("mcp-session-id"));
     if (initialize) {
+        // Refused before a session is made for it.
+        if (const QString refusal = Service::initializeRefusal(m.params); !refusal.isEmpty()) {
+            c->out()->respond(ex, rpcError(400, code::InvalidParams, refusal, m.id));
+            return;
+        }
         session = c->service->createSession(Session::Transport::StreamableHttp);
+        if (!session) {
+            c->out()->respond(ex, rpcError(503, code::InternalError, kSessionsFull, m.id));
+            return;
+        }
     } else if (!sessionId.isEmpty()) {
         session = c->service->session(sessionId);
         if (!session || session->transport != Session::Transport::StreamableHttp) {
@@ -217,6 +227,10 @@ void sseGet(const Ctx &c, Exchange *ex)
     if (!admit(c, ex))
         return;
     auto session = c->service->createSession(Session::Transport::Sse);
+    if (!session) {
+        c->out()->respond(ex, Response::text(kSessionsFull, 503));
+        return;
+    }
     c->out()->beginStream(ex, sseHead());
     auto outlet = std::make_shared<SseOutlet>(ex);
     session->outlet = outlet;
@@ -305,7 +319,7 @@ std::shared_ptr<Service> installRoutes(http::Router &r, const RouteContext &cont
     auto catalog = std::make_shared<const Catalog>(context.endpoints->all(), registry);
     auto service = std::make_shared<Service>(context.core, context.queue, context.files, catalog,
                                              Service::Settings{context.options->title, QStringLiteral(QRADIO_MCP_VERSION),
-                                                               registry.instructions});
+                                                               registry.instructions, context.options->maxMcpSessions});
     {
         QMutexLocker lock(&registry.serviceMutex);
         registry.service = service;

@@ -4,6 +4,7 @@
 
 #include "../queue/queue.h"
 
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTimer>
 #include <QUuid>
@@ -28,8 +29,8 @@ private:
     QTimer m_timer;
 };
 
-static constexpr qsizetype kMaxSessions = 10000;
 static constexpr qint64 kSessionIdleMs = 60LL * 60 * 1000;
+static constexpr qint64 kEvictableIdleMs = 5LL * 60 * 1000;
 
 void Waiter::complete(QJsonObject r, QString e)
 {
@@ -130,19 +131,22 @@ void Service::tick()
 std::shared_ptr<Session> Service::createSession(Session::Transport transport)
 {
     ensureHost();
-    if (m_sessions.size() >= kMaxSessions) {
-        // Drop the longest-idle streamable session that has no open stream.
+    if (m_sessions.size() >= std::max(1, m_settings.maxSessions)) {
+        // Make room by dropping the longest-idle streamable session that is not in use: no open
+        // stream, nothing in flight, quiet for kEvictableIdleMs. Sessions in use are never
+        // dropped for a newcomer: without room the newcomer is refused.
         QString oldest;
-        qint64 idle = -1;
+        qint64 idle = kEvictableIdleMs - 1;
         for (const auto &s : std::as_const(m_sessions)) {
             if (s->transport == Session::Transport::StreamableHttp && !(s->outlet && s->outlet->isOpen())
-                && s->lastActive.elapsed() > idle) {
+                && s->callsInFlight == 0 && s->lastActive.elapsed() > idle) {
                 idle = s->lastActive.elapsed();
                 oldest = s->id;
             }
         }
-        if (!oldest.isEmpty())
-            closeSession(oldest);
+        if (oldest.isEmpty())
+            return nullptr;
+        closeSession(oldest);
     }
     auto session = std::make_shared<Session>(QUuid::createUuid().toString(QUuid::Id128), transport);
     session->protocolVersion = transport == Session::Transport::StreamableHttp ? defaultHeaderVersion()
@@ -254,11 +258,26 @@ static QJsonObject capabilities()
             {QStringLiteral("completions"), QJsonObject()}};
 }
 
+QString Service::initializeRefusal(const QJsonObject &params)
+{
+    const qsizetype kept = QJsonDocument(params.value(QLatin1String("clientInfo")).toObject()).toJson(QJsonDocument::Compact).size()
+        + QJsonDocument(params.value(QLatin1String("capabilities")).toObject()).toJson(QJsonDocument::Compact).size();
+    if (kept <= kMaxClientData)
+        return {};
+    return QStringLiteral("params.clientInfo and params.capabilities take %1 bytes, more than the %2 a session keeps")
+        .arg(kept)
+        .arg(kMaxClientData);
+}
+
 QJsonObject Service::initialize(const Message &m, const Incoming &in, QString *error)
 {
     const QJsonValue requested = m.params.value(QLatin1String("protocolVersion"));
     if (!requested.isString()) {
         *error = QStringLiteral("initialize needs params.protocolVersion");
+        return {};
+    }
+    if (const QString refusal = initializeRefusal(m.params); !refusal.isEmpty()) {
+        *error = refusal;
         return {};
     }
     const QString version = negotiateVersion(requested.toString());
@@ -323,6 +342,16 @@ void Service::handleRequest(const Message &m, const Incoming &in)
         const QJsonValue uri = m.params.value(QLatin1String("uri"));
         if (!uri.isString()) {
             reply.finish(errorMessage(id, code::InvalidParams, QStringLiteral("params.uri must be a string")));
+            return;
+        }
+        if (in.session && method == QLatin1String("resources/subscribe")
+            && (uri.toString().size() > kMaxUriLength
+                || (in.session->subscriptions.size() >= kMaxSubscriptions && !in.session->subscriptions.contains(uri.toString())))) {
+            reply.finish(errorMessage(id, code::InvalidParams,
+                                      QStringLiteral("a session subscribes to at most %1 resources, with URIs of at most %2 "
+                                                     "characters")
+                                          .arg(kMaxSubscriptions)
+                                          .arg(kMaxUriLength)));
             return;
         }
         if (in.session) {

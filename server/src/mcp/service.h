@@ -56,6 +56,7 @@ struct Call
     double lastProgress = 0;
     bool progressSent = false;
     bool done = false;
+    bool ended = false;     //!< endCall() ran: its session no longer counts it
     bool streaming = false; //!< something went out on the reply before the answer
     QStringList clientRequests; //!< ids of server requests awaiting the client
 };
@@ -70,6 +71,7 @@ public:
         QString title;
         QString version;
         QString instructions;
+        int maxSessions = 1000; //!< ServerOptions::maxMcpSessions
     };
     //! `core` is the core thread's object, where the service runs; `queue` runs its calls;
     //! `files` stores the files tools are given as data: URLs.
@@ -94,7 +96,10 @@ public:
     //! Handles one classified message (not Invalid).
     void handle(const Message &message, const Incoming &in);
 
+    //! Null when the session table is full of sessions in use (none is dropped for a newcomer).
     std::shared_ptr<Session> createSession(Session::Transport transport);
+    //! Why an initialize with `params` is refused (client data larger than a session keeps), or empty.
+    static QString initializeRefusal(const QJsonObject &params);
     std::shared_ptr<Session> session(const QString &id) const;
     //! Ends a session: its calls are cancelled and its stream closed.
     void closeSession(const QString &id);

@@ -145,8 +145,16 @@ public:
     int logLevel = 1; //!< index in logLevels(): "info" until the client sets one
     std::shared_ptr<Outlet> outlet;
     QSet<QString> subscriptions;
+    int callsInFlight = 0; //!< requests answered later (tools/call, ...) not answered yet
     QElapsedTimer lastActive;
 };
+
+//! What one session may hold (see Service): the client data it keeps from initialize, its
+//! resource subscriptions, and its requests in flight.
+inline constexpr qsizetype kMaxClientData = 16 * 1024;
+inline constexpr qsizetype kMaxSubscriptions = 64;
+inline constexpr qsizetype kMaxUriLength = 512;
+inline constexpr int kMaxCallsInFlight = 64;
 
 //! SSE framing shared by every stream.
 QByteArray sseEvent(const QByteArray &event, const QByteArray &data);

@@ -126,10 +126,13 @@ bool startStdio(Server &server)
     QString sessionId;
     QMetaObject::invokeMethod(d->core, [&] {
         service->ensureHost();
-        auto session = service->createSession(Session::Transport::Stdio);
-        session->outlet = std::make_shared<StdioOutlet>();
-        sessionId = session->id;
+        if (auto session = service->createSession(Session::Transport::Stdio)) {
+            session->outlet = std::make_shared<StdioOutlet>();
+            sessionId = session->id;
+        }
     }, Qt::BlockingQueuedConnection);
+    if (sessionId.isEmpty())
+        return false;
     new StdinReader(service, sessionId);
     qCInfo(lcMcp) << "speaking MCP on stdin/stdout";
     return true;

@@ -151,6 +151,10 @@ void tst_Mcp::initTestCase()
         return qradio::mcp::isMcpCall(ctx);
     });
     mcp.tool(QStringLiteral("add"), [](int a) { return a; }).params({"a"}); // a second "add"
+    mcp.tool(QStringLiteral("hold"), [](qradio::Context &ctx, int ms) {
+        ctx.sleepFor(std::chrono::duration<double>(ms / 1000.0));
+        return ms;
+    }).params({"ms"});
 
     mcp.resource(QStringLiteral("config://app"), QStringLiteral("app-config"), [] { return QStringLiteral("{\"debug\":false}"); })
         .mimeType(QStringLiteral("application/json"))
@@ -195,7 +199,7 @@ void tst_Mcp::listsMarkedEndpointsAndMcpOnlyTools()
     QCOMPARE(names, (QStringList{QStringLiteral("add"), QStringLiteral("greet"), QStringLiteral("choose"), QStringLiteral("echo_tool"), QStringLiteral("stats"),
                                  QStringLiteral("answer"), QStringLiteral("pair"), QStringLiteral("list"), QStringLiteral("custom"),
                                  QStringLiteral("crash"), QStringLiteral("refuse"), QStringLiteral("later"), QStringLiteral("count"), QStringLiteral("many"),
-                                 QStringLiteral("chatty"), QStringLiteral("add_1")}));
+                                 QStringLiteral("chatty"), QStringLiteral("add_1"), QStringLiteral("hold")}));
 }
 
 void tst_Mcp::inputSchemaFromTypedMetadata()
@@ -407,6 +411,103 @@ void tst_Mcp::subscribedSessionsHearOfUpdates()
     const QByteArray got = stream.readUntil("config://app");
     QVERIFY2(got.contains("notifications/resources/updated"), got.constData());
     QVERIFY(!got.contains("blob://logo"));
+}
+
+void tst_Mcp::oversizedInitializeIsRefused()
+{
+    const HttpReply r = rpc(QStringLiteral("initialize"), {{QStringLiteral("protocolVersion"), QStringLiteral("2025-11-25")},
+                                                          {QStringLiteral("capabilities"), QJsonObject()},
+                                                          {QStringLiteral("clientInfo"), QJsonObject{{QStringLiteral("name"), QString(100000, u'n')}}}});
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.json[QLatin1String("error")][QLatin1String("code")].toInt(), -32602);
+    QVERIFY2(r.json[QLatin1String("error")][QLatin1String("message")].toString().contains(QLatin1String("more than the 16384 a session keeps")),
+             r.body.constData());
+    QVERIFY(r.session.isEmpty()); // no session was made for it
+    QVERIFY(!initializeSession().isEmpty()); // a normal one still is
+}
+
+void tst_Mcp::subscriptionsAreBounded()
+{
+    const QString session = initializeSession();
+    const QList<QPair<QByteArray, QByteArray>> headers{{"Mcp-Session-Id", session.toLatin1()}};
+    const auto subscribe = [&](const QString &uri) {
+        return rpc(QStringLiteral("resources/subscribe"), {{QStringLiteral("uri"), uri}}, headers).json;
+    };
+    for (int i = 0; i < 64; ++i)
+        QVERIFY(subscribe(QStringLiteral("config://app/%1").arg(i)).contains(QLatin1String("result")));
+    QCOMPARE(subscribe(QStringLiteral("config://app/64"))[QLatin1String("error")][QLatin1String("code")].toInt(), -32602);
+    QVERIFY(subscribe(QStringLiteral("config://app/7")).contains(QLatin1String("result"))); // already there
+    const QString other = initializeSession();
+    QCOMPARE(rpc(QStringLiteral("resources/subscribe"), {{QStringLiteral("uri"), QStringLiteral("x://") + QString(600, u'u')}},
+                 {{"Mcp-Session-Id", other.toLatin1()}})
+                 .json[QLatin1String("error")][QLatin1String("code")].toInt(),
+             -32602);
+}
+
+void tst_Mcp::callsInFlightAreBounded()
+{
+    const QString session = initializeSession();
+    const QList<QPair<QByteArray, QByteArray>> headers{{"Mcp-Session-Id", session.toLatin1()}};
+    // Answered calls no longer count.
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(rpc(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("add_1")}, {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("a"), i}}}}, headers)
+                     .json[QLatin1String("result")][QLatin1String("content")][0][QLatin1String("text")].toString(),
+                 QString::number(i));
+    // 70 at once, each held for a while: 64 run, the others are refused at once.
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 70; ++i) {
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), i},
+                                                          {QStringLiteral("method"), QStringLiteral("tools/call")},
+                                                          {QStringLiteral("params"), QJsonObject{{QStringLiteral("name"), QStringLiteral("hold")},
+                                                                                                 {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("ms"), 1500}}}}}})
+                                    .toJson(QJsonDocument::Compact);
+        auto c = std::make_unique<RawClient>();
+        QVERIFY(c->connectTo(server->port()));
+        c->send("POST /gradio_api/mcp/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                "Mcp-Session-Id: " + session.toLatin1() + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        clients.push_back(std::move(c));
+    }
+    int refused = 0;
+    int answered = 0;
+    for (auto &c : clients) {
+        const RawResponse r = c->readResponse(10000);
+        if (r.body.contains("requests in flight, the most one session may have"))
+            ++refused;
+        else if (r.body.contains("\"text\":\"1500\""))
+            ++answered;
+    }
+    QCOMPARE(refused, 6);
+    QCOMPARE(answered, 64);
+}
+
+void tst_Mcp::newSessionsNeverEvictSessionsInUse()
+{
+    qradio::ServerOptions options;
+    options.mcpServer = true;
+    options.maxMcpSessions = 2;
+    qradio::Server small(options);
+    small.api("one", [] { return 1; }).mcpTool();
+    QVERIFY(small.listen(QHostAddress::LocalHost, 0));
+    const auto post = [&](const QByteArray &body, const QByteArray &session = {}) {
+        return rawRequest(small.port(), "POST /gradio_api/mcp/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                        "Accept: application/json, text/event-stream\r\n"
+                                            + (session.isEmpty() ? QByteArray() : "Mcp-Session-Id: " + session + "\r\n")
+                                            + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    };
+    const QByteArray init = R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+                            R"("capabilities":{},"clientInfo":{"name":"t","version":"1"}}})";
+    const QByteArray a = post(init).header("mcp-session-id");
+    const QByteArray b = post(init).header("mcp-session-id");
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    const RawResponse third = post(init);
+    QCOMPARE(third.status, 503);
+    QVERIFY2(third.body.contains("all in use"), third.body.constData());
+    QVERIFY(third.header("mcp-session-id").isEmpty());
+    for (const QByteArray &session : {a, b}) {
+        const RawResponse r = post(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"one","arguments":{}}})", session);
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.contains("\"text\":\"1\""), r.body.constData());
+    }
 }
 
 void tst_Mcp::uriTemplates()

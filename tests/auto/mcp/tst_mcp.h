@@ -64,6 +64,10 @@ private slots:
 
     void logMessagesFollowTheSessionLevel();
     void subscribedSessionsHearOfUpdates();
+    void oversizedInitializeIsRefused();
+    void subscriptionsAreBounded();
+    void callsInFlightAreBounded();
+    void newSessionsNeverEvictSessionsInUse();
 
     // ---- internals --------------------------------------------------------------------------
 
