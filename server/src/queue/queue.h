@@ -116,7 +116,6 @@ private:
                   bool cancelled);
     void complete(const JobPtr &job, const JobEvent &event);
     void deliver(Job &job, const JobEvent &event);
-    Frame frameFor(Job &job, const JobEvent &event);
     void broadcastEstimations(Group &group);
     JobEvent estimation(const Group &group, int rank, int endpointId) const;
     void timeUp(const QString &eventId);

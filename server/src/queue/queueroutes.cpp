@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Built-in routes of the queue protocol (sse_v3): join, data, cancel, reset, status, heartbeat.
 #include "../http/exchange.h"
+#include "frames.h"
 #include "heartbeat.h"
 #include "json.h"
 #include "queue.h"
@@ -61,8 +62,7 @@ static void data(const RouteContext &c, Exchange *ex)
     }
     c.out->beginStream(ex, Session::streamHead());
     if (!c.queue->openStream(session, ex)) {
-        ex->write("data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"404: Not Found\","
-                  "\"session_not_found\":true,\"success\":false}\n\n");
+        ex->write(frames::sessionNotFound());
         ex->end();
     }
 }

@@ -9,7 +9,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcQueue)
 
 namespace qradio::queue {
 
-static const QByteArray kCloseStream = "data: {\"msg\":\"close_stream\",\"event_id\":null}\n\n";
 
 // Flow control. Frames go to the socket while less than kSocketHighWater bytes wait there; the
 // rest waits in the outbox and follows as the client reads (the socket's bytesWritten). A backlog
@@ -72,7 +71,7 @@ void Session::attach(http::Exchange *exchange, std::chrono::milliseconds heartbe
         // older one is told it is done, as when it has nothing left.
         detach();
         if (m_flavour == Flavour::Queue)
-            m_stream->write(kCloseStream);
+            m_stream->write(frames::closeStream());
         m_stream->end();
     }
     m_stream = exchange;
@@ -164,7 +163,7 @@ void Session::drain()
     }
     if (m_pending.isEmpty()) {
         if (m_flavour == Flavour::Queue)
-            m_stream->write(kCloseStream);
+            m_stream->write(frames::closeStream());
         endStream();
     }
 }
@@ -173,8 +172,7 @@ void Session::heartbeat()
 {
     if (!m_stream)
         return;
-    m_stream->write(m_flavour == Flavour::Queue ? QByteArray("data: {\"msg\":\"heartbeat\",\"event_id\":null}\n\n")
-                                                : QByteArray("event: heartbeat\ndata: null\n\n"));
+    m_stream->write(frames::heartbeat(m_flavour == Flavour::Queue));
 }
 
 void Session::endStream()
@@ -198,7 +196,7 @@ void Session::shutdown(const QByteArray &finalFrame)
     if (m_stream && !finalFrame.isEmpty())
         m_stream->write(finalFrame);
     if (m_stream && m_flavour == Flavour::Queue)
-        m_stream->write(kCloseStream);
+        m_stream->write(frames::closeStream());
     endStream();
 }
 

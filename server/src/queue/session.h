@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "job.h"
+#include "frames.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -17,13 +17,6 @@ class Exchange;
 }
 
 namespace qradio::queue {
-
-//! A frame ready for a stream, with what the session needs to know about it.
-struct Frame
-{
-    QByteArray bytes;       //!< the whole SSE frame, or empty when this flavour shows nothing
-    QString completesEvent; //!< set on the event's terminal message
-};
 
 //! One client session: the FIFO of frames for its stream, the events still pending, and the
 //! open stream if any (Gradio keeps the same per session_hash).

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// The frames a job's events become (queue/frames.h), byte for byte, for queue/data and /call.
+#include "queue/frames.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtTest>
+
+using namespace qradio::queue;
+using namespace Qt::StringLiterals;
+
+class tst_Frames : public QObject
+{
+    Q_OBJECT
+private:
+    static Job job(Job::Format format)
+    {
+        Job j;
+        j.eventId = u"e1"_s;
+        j.format = format;
+        return j;
+    }
+    //! The JSON object of a queue/data frame.
+    static QJsonObject payload(const Frame &f)
+    {
+        if (!f.bytes.startsWith("data: ") || !f.bytes.endsWith("\n\n"))
+            return {{u"malformed"_s, QString::fromUtf8(f.bytes)}};
+        return QJsonDocument::fromJson(f.bytes.mid(6, f.bytes.size() - 8)).object();
+    }
+
+private slots:
+    void queueFramesCarryGradiosFields()
+    {
+        Job j = job(Job::Format::Queue);
+        JobEvent estimation{JobEvent::Estimation};
+        estimation.rank = 2;
+        estimation.queueSize = 3;
+        const QJsonObject e = payload(frameFor(j, estimation));
+        QCOMPARE(e, (QJsonObject{{u"msg"_s, u"estimation"_s}, {u"event_id"_s, u"e1"_s}, {u"rank"_s, 2}, {u"queue_size"_s, 3},
+                                 {u"rank_eta"_s, QJsonValue()}}));
+        const Frame started = frameFor(j, JobEvent{JobEvent::Started});
+        QCOMPARE(payload(started).value(u"msg"_s).toString(), u"process_starts"_s);
+        QVERIFY(started.completesEvent.isEmpty());
+    }
+
+    void generatedValuesAreFullThenEdits()
+    {
+        Job j = job(Job::Format::Queue);
+        JobEvent first{JobEvent::Generated};
+        first.outputs = QJsonArray{QJsonValue(QJsonArray{1, 2})}; // one output, a list
+        const QJsonObject a = payload(frameFor(j, first));
+        QCOMPARE(a.value(u"msg"_s).toString(), u"process_generating"_s);
+        QCOMPARE(a.value(u"output"_s)[u"data"_s].toArray(), (QJsonArray{QJsonValue(QJsonArray{1, 2})}));
+        QCOMPARE(a.value(u"output"_s)[u"is_generating"_s].toBool(), true);
+        JobEvent second{JobEvent::Generated};
+        second.outputs = QJsonArray{QJsonValue(QJsonArray{1, 2, 3})};
+        const QJsonArray edits = payload(frameFor(j, second)).value(u"output"_s)[u"data"_s].toArray();
+        QCOMPARE(QJsonDocument(edits).toJson(QJsonDocument::Compact), QByteArray(R"([[["add",[2],3]]])"));
+    }
+
+    void terminalFramesCompleteTheEvent()
+    {
+        Job j = job(Job::Format::Queue);
+        JobEvent done{JobEvent::Completed};
+        done.outputs = {42};
+        const Frame completed = frameFor(j, done);
+        QCOMPARE(completed.completesEvent, u"e1"_s);
+        const QJsonObject c = payload(completed);
+        QCOMPARE(c.value(u"msg"_s).toString(), u"process_completed"_s);
+        QCOMPARE(c.value(u"success"_s).toBool(), true);
+        QCOMPARE(c.value(u"output"_s)[u"data"_s].toArray(), (QJsonArray{42}));
+
+        JobEvent failed{JobEvent::Failed};
+        failed.error.message = u"no"_s;
+        failed.error.userError = true;
+        const QJsonObject f = payload(frameFor(j, failed));
+        QCOMPARE(f.value(u"success"_s).toBool(), false);
+        QCOMPARE(f.value(u"output"_s).toObject(), (QJsonObject{{u"error"_s, u"no"_s}, {u"duration"_s, 10}, {u"visible"_s, true},
+                                                                {u"title"_s, u"Error"_s}}));
+        QCOMPARE(frameFor(j, JobEvent{JobEvent::Cancelled}).completesEvent, u"e1"_s);
+    }
+
+    void callFramesAreNamedEvents()
+    {
+        Job j = job(Job::Format::Call);
+        QVERIFY(frameFor(j, JobEvent{JobEvent::Estimation}).bytes.isEmpty()); // /call shows no estimations
+        JobEvent generated{JobEvent::Generated};
+        generated.outputs = {u"a"_s};
+        QCOMPARE(frameFor(j, generated).bytes, QByteArray("event: generating\ndata: [\"a\"]\n\n"));
+        JobEvent done{JobEvent::Completed};
+        done.outputs = {1.5};
+        QCOMPARE(frameFor(j, done).bytes, QByteArray("event: complete\ndata: [1.5]\n\n"));
+        JobEvent failed{JobEvent::Failed};
+        failed.error.message = u"bad"_s;
+        failed.error.userError = true;
+        QCOMPARE(frameFor(j, failed).bytes,
+                 QByteArray("event: error\ndata: {\"error\": \"bad\", \"duration\": 10, \"visible\": true, \"title\": \"Error\"}\n\n"));
+    }
+
+    void framesOfNoEvent()
+    {
+        QCOMPARE(frames::closeStream(), QByteArray("data: {\"msg\":\"close_stream\",\"event_id\":null}\n\n"));
+        QCOMPARE(frames::heartbeat(false), QByteArray("event: heartbeat\ndata: null\n\n"));
+        QVERIFY(frames::sessionNotFound().contains("\"session_not_found\":true"));
+        QVERIFY(frames::serverStopped(true).contains("Server stopped unexpectedly."));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Frames)
+#include "tst_frames.moc"
