@@ -6,6 +6,7 @@
 #include "files/filestore.h"
 #include "files/urlfetch.h"
 #include "mcp/registry_p.h"
+#include "privateaccess.h"
 #include "queue/queue.h"
 #include "routes.h"
 #include "server_p.h"
@@ -107,7 +108,7 @@ void NetCore::installBuiltinRoutes()
     files::installRoutes(m_d->router, context);
     if (!m_d->mcp)
         m_d->mcp = McpRegistryPrivate::make({});
-    mcp::installRoutes(m_d->router, context, *m_d->mcp->d_func());
+    mcp::installRoutes(m_d->router, context, *PrivateAccess::d(*m_d->mcp));
 }
 
 bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QString *error)

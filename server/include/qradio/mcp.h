@@ -263,6 +263,7 @@ private:
 };
 
 class McpRegistryPrivate;
+struct PrivateAccess;
 
 //! The MCP side of a server (gradio.Server's `server.mcp`). Get it with Server::mcp();
 //! register before listen().
@@ -312,10 +313,9 @@ public:
     //! Thread-safe; a no-op when not serving.
     void resourceUpdated(const QString &uri);
 
-    McpRegistryPrivate *d_func() const { return d.get(); }
-
 private:
     friend class McpRegistryPrivate;
+    friend struct PrivateAccess;
     using AddEndpoint = std::function<std::shared_ptr<EndpointSpec>(const QString &, detail::Invoker)>;
     explicit McpRegistry(AddEndpoint addEndpoint);
     McpToolBuilder addTool(const QString &name, detail::Invoker invoker);

@@ -173,6 +173,7 @@ struct ServerOptions
 };
 
 class ServerPrivate;
+struct PrivateAccess;
 class McpRegistry;
 
 //! Options of a user route, returned by Server::route(), get(), post(), ...
@@ -284,14 +285,13 @@ public:
     QList<std::shared_ptr<const EndpointSpec>> endpoints() const;
     //! MCP-only tools, resources and prompts (gradio.Server's `server.mcp`); see mcp.h.
     McpRegistry &mcp();
-    //! For extensions (MCP): the internal state. Not part of the stable API.
-    ServerPrivate *d_func() const { return d.get(); }
 
 Q_SIGNALS:
     //! Emitted (on the thread that called stop()) once everything is closed.
     void stopped();
 
 private:
+    friend struct PrivateAccess;
     bool serve(const QHostAddress *address, quint16 port);
     EndpointBuilder addEndpoint(const QString &name, detail::Invoker invoker);
 

@@ -2,6 +2,7 @@
 // Server::mcp() and the registration API of mcp.h.
 #include "registry_p.h"
 
+#include "../privateaccess.h"
 #include "../server_p.h"
 #include "catalog.h"
 #include "service.h"
@@ -14,7 +15,7 @@ McpRegistry &Server::mcp()
 {
     if (!d->mcp)
         d->mcp = McpRegistryPrivate::make({});
-    McpRegistryPrivate *r = d->mcp->d_func();
+    McpRegistryPrivate *r = PrivateAccess::d(*d->mcp);
     r->server = d.get();
     if (!r->addEndpoint) {
         ServerPrivate *dp = d.get();

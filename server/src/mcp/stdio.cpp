@@ -4,6 +4,7 @@
 // notifier; messages are handled on the network thread like any other.
 #include "service.h"
 
+#include "../privateaccess.h"
 #include "../server_p.h"
 
 #include <QCoreApplication>
@@ -110,14 +111,14 @@ private:
 
 bool startStdio(Server &server)
 {
-    ServerPrivate *d = server.d_func();
+    ServerPrivate *d = PrivateAccess::d(server);
     if (!QCoreApplication::instance() || !d->core || !d->mcp) {
         qCWarning(lcMcp) << "MCP over stdio needs a running application and a listening server";
         return false;
     }
     std::shared_ptr<Service> service;
     {
-        McpRegistryPrivate *registry = d->mcp->d_func();
+        McpRegistryPrivate *registry = PrivateAccess::d(*d->mcp);
         QMutexLocker lock(&registry->serviceMutex);
         service = registry->service;
     }
