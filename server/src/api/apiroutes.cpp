@@ -48,12 +48,7 @@ static void submitCall(const RouteContext &c, Exchange *ex, const std::shared_pt
     s.sessionHash = sessionHash;
     s.format = queue::Job::Format::Call;
     s.request = &ex->request();
-    const auto joined = c.queue->submit(std::move(s));
-    if (joined.status != 200) {
-        c.out->respond(ex, Response::error(joined.status, joined.detail));
-        return;
-    }
-    c.out->respond(ex, Response::json(QJsonObject{{QStringLiteral("event_id"), joined.eventId}}));
+    c.out->respond(ex, c.queue->submit(std::move(s)).response());
 }
 
 static void callPositional(const RouteContext &c, Exchange *ex)

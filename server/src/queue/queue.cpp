@@ -34,6 +34,34 @@ static ErrorPayload userError(const Error &e)
     return p;
 }
 
+//! How an endpoint's call ended when it threw.
+struct Failure
+{
+    std::optional<ErrorPayload> error; //!< an internal error's text is hidden later unless showError
+    bool cancelled = false;
+};
+
+static Failure failureOf(const std::exception_ptr &thrown, const QString &endpoint)
+{
+    Failure f;
+    try {
+        std::rethrow_exception(thrown);
+    } catch (const Cancelled &) {
+        f.cancelled = true;
+    } catch (const Error &e) {
+        f.error = userError(e);
+    } catch (const std::exception &e) {
+        qCWarning(lcQueue) << "endpoint" << endpoint << "raised:" << e.what();
+        f.error = ErrorPayload();
+        f.error->message = QString::fromUtf8(e.what());
+    } catch (...) {
+        qCWarning(lcQueue) << "endpoint" << endpoint << "raised a non-standard exception";
+        f.error = ErrorPayload();
+        f.error->message = QStringLiteral("Unknown error");
+    }
+    return f;
+}
+
 //! Longest session_hash accepted: clients send 11 (JS) or 32 (Python) characters.
 static constexpr qsizetype kMaxSessionHash = 256;
 
@@ -251,10 +279,7 @@ Queue::Joined Queue::submit(Submission s)
                                  m_fetcher ? m_fetcher->maxPerCall() : 0);
         job->args = api::normalizeArguments(*job->endpoint, std::move(s.args));
     } catch (const ArgumentError &e) {
-        job->state = Job::State::Done;
-        JobEvent failed{JobEvent::Failed};
-        failed.error = userError(e);
-        complete(job, failed);
+        failBeforeRunning(job, e);
         return joined;
     }
     if (remote.isEmpty())
@@ -262,6 +287,18 @@ Queue::Joined Queue::submit(Submission s)
     else
         fetchInputs(job, remote);
     return joined;
+}
+
+Response Queue::Joined::response() const
+{
+    return status == 200 ? Response::json(QJsonObject{{QStringLiteral("event_id"), eventId}}) : Response::error(status, detail);
+}
+
+void Queue::failBeforeRunning(const JobPtr &job, const ArgumentError &e)
+{
+    JobEvent failed{JobEvent::Failed};
+    failed.error = userError(e);
+    complete(job, failed);
 }
 
 void Queue::enqueue(const JobPtr &job)
@@ -287,10 +324,7 @@ void Queue::fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remot
                 throw ArgumentError(parameter, error);
             files::prepareInputs(*m_files, api::parameterNames(*fetching->endpoint), fetching->args, nullptr, 0, fetched);
         } catch (const ArgumentError &e) {
-            fetching->state = Job::State::Done;
-            JobEvent failed{JobEvent::Failed};
-            failed.error = userError(e);
-            complete(fetching, failed);
+            failBeforeRunning(fetching, e);
             return;
         }
         enqueue(fetching);
@@ -414,28 +448,17 @@ void Queue::runBlocking(Group &group, const JobPtr &job)
                 mailbox->post([this, id, outputs] { generated(id, outputs); });
         };
         QJsonArray outputs;
-        std::optional<ErrorPayload> error;
-        bool cancelled = false;
+        Failure failure;
         try {
             outputs = spec->invoker.run(ctx, args, names, push);
-        } catch (const Cancelled &) {
-            cancelled = true;
-        } catch (const Error &e) {
-            error = userError(e);
-        } catch (const std::exception &e) {
-            qCWarning(lcQueue) << "endpoint" << spec->name << "raised:" << e.what();
-            error = ErrorPayload();
-            error->message = QString::fromUtf8(e.what()); // hidden below unless showError
         } catch (...) {
-            qCWarning(lcQueue) << "endpoint" << spec->name << "raised a non-standard exception";
-            error = ErrorPayload();
-            error->message = QStringLiteral("Unknown error");
+            failure = failureOf(std::current_exception(), spec->name);
         }
-        mailbox->post([this, id, outputs, error, cancelled] {
-            std::optional<ErrorPayload> e = error;
+        mailbox->post([this, id, outputs, failure] {
+            std::optional<ErrorPayload> e = failure.error;
             if (e && !e->userError)
                 e = internalError(e->message.toString());
-            finished(id, outputs, e, cancelled);
+            finished(id, outputs, e, failure.cancelled);
         });
     });
 }
@@ -446,27 +469,16 @@ static QCoro::Task<> runCoroutineJob(QPointer<Queue> self, std::shared_ptr<const
                                      std::function<void(QJsonArray, std::optional<ErrorPayload>, bool)> done)
 {
     QJsonArray outputs;
-    std::optional<ErrorPayload> error;
-    bool cancelled = false;
+    Failure failure;
     try {
         outputs = co_await spec->invoker.runAsync(Context(ctxp), args, names, push);
-    } catch (const Cancelled &) {
-        cancelled = true;
-    } catch (const Error &e) {
-        error = userError(e);
-    } catch (const std::exception &e) {
-        qCWarning(lcQueue) << "endpoint" << spec->name << "raised:" << e.what();
-        error = ErrorPayload();
-        error->message = QString::fromUtf8(e.what());
     } catch (...) {
         // Anything escaping here would end the detached task without done(): the job would
         // never complete and its slot never free.
-        qCWarning(lcQueue) << "endpoint" << spec->name << "raised a non-standard exception";
-        error = ErrorPayload();
-        error->message = QStringLiteral("Unknown error");
+        failure = failureOf(std::current_exception(), spec->name);
     }
     if (self)
-        done(outputs, error, cancelled);
+        done(outputs, failure.error, failure.cancelled);
 }
 
 void Queue::runCoroutine(const JobPtr &job)

@@ -15,6 +15,10 @@
 #include <map>
 #include <memory>
 
+namespace qradio {
+class ArgumentError;
+}
+
 namespace qradio::files {
 class FileStore;
 class UrlFetcher;
@@ -58,6 +62,8 @@ public:
         int status = 200;       //!< 200, or the HTTP status of the refusal
         QString detail;         //!< why it was refused
         QString eventId;
+        //! The answer to the request that joined: {"event_id": ...}, or the refusal.
+        Response response() const;
     };
     //! Enqueues a call (queue/join, /call, in-process). Arguments that do not fit the endpoint
     //! make the event fail with a message naming the parameter; it never reaches a worker.
@@ -104,6 +110,8 @@ private:
     Session *sessionFor(const QString &hash, Session::Flavour flavour);
     void fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remote);
     void enqueue(const JobPtr &job);
+    //! Its arguments were refused: the event fails with the message naming the parameter.
+    void failBeforeRunning(const JobPtr &job, const ArgumentError &e);
     void schedule();
     void start(Group &group);
     void runBlocking(Group &group, const JobPtr &job);

@@ -45,12 +45,7 @@ static void join(const RouteContext &c, Exchange *ex)
     s.args = body.value(QLatin1String("data")).toArray();
     s.sessionHash = session.toString();
     s.request = &ex->request();
-    const auto joined = c.queue->submit(std::move(s));
-    if (joined.status != 200) {
-        c.out->respond(ex, Response::error(joined.status, joined.detail));
-        return;
-    }
-    c.out->respond(ex, Response::json(QJsonObject{{QStringLiteral("event_id"), joined.eventId}}));
+    c.out->respond(ex, c.queue->submit(std::move(s)).response());
 }
 
 static void data(const RouteContext &c, Exchange *ex)
