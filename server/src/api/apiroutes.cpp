@@ -129,6 +129,7 @@ static void run(const RouteContext &c, Exchange *ex)
     queue::Queue::Submission s;
     s.endpoint = endpoint;
     s.args = args;
+    s.normalized = true;
     s.format = queue::Job::Format::InProcess;
     s.request = &ex->request();
     s.observer = [out = c.out, target](const queue::JobEvent &e) {

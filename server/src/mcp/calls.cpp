@@ -110,7 +110,8 @@ void Service::runEndpoint(const Message &m, const Incoming &in, const std::share
 
     queue::Queue::Submission s;
     s.endpoint = endpoint;
-    s.args = args;
+    s.args = args; // normalized by every caller, which answers a refusal in its own terms
+    s.normalized = true;
     s.sessionHash = session ? session->id : QString();
     s.format = queue::Job::Format::InProcess;
     s.request = &request;
@@ -372,9 +373,16 @@ void Service::readResource(const Message &m, const Incoming &in)
                                       QJsonObject{{QStringLiteral("uri"), uri}}));
         return;
     }
+    QJsonArray args;
+    try {
+        args = api::normalizeArguments(*resource->endpoint, stringArguments(*resource->endpoint, values));
+    } catch (const ArgumentError &e) {
+        in.reply->finish(errorMessage(m.id, code::InternalError, e.message())); // as a failed read
+        return;
+    }
     ResourceEntry entry = *resource;
     runEndpoint(
-        m, in, resource->endpoint, stringArguments(*resource->endpoint, values), resource->meta->name,
+        m, in, resource->endpoint, args, resource->meta->name,
         [entry, uri](const QJsonValue &id, const QJsonArray &outputs) {
             return resultMessage(id, {{QStringLiteral("contents"), resourceContents(entry, uri, outputs)}});
         },

@@ -277,7 +277,7 @@ Queue::Joined Queue::submit(Submission s)
         if (m_files)
             files::prepareInputs(*m_files, api::parameterNames(*job->endpoint), s.args, &remote,
                                  m_fetcher ? m_fetcher->maxPerCall() : 0);
-        job->args = api::normalizeArguments(*job->endpoint, std::move(s.args));
+        job->args = s.normalized ? std::move(s.args) : api::normalizeArguments(*job->endpoint, std::move(s.args));
     } catch (const ArgumentError &e) {
         failBeforeRunning(job, e);
         return joined;

@@ -56,6 +56,9 @@ public:
         Job::Format format = Job::Format::Queue;
         const Request *request = nullptr; //!< headers and peer for the Context
         std::function<void(const JobEvent &)> observer; //!< for Format::InProcess
+        //! The caller ran api::normalizeArguments() already (to answer a refusal its own way):
+        //! the arguments are not checked a second time.
+        bool normalized = false;
     };
     struct Joined
     {
