@@ -125,9 +125,9 @@ private:
 
     void read()
     {
+        const QByteArray data = m_reply->readAll(); // the reply would buffer what is left
         if (!m_file.isOpen())
             return; // a redirect's or an error's body
-        const QByteArray data = m_reply->readAll();
         m_written += data.size();
         if (m_fetcher->m_maxSize >= 0 && m_written > m_fetcher->m_maxSize)
             return tooLarge();
@@ -148,10 +148,10 @@ private:
         // Our own aborts disconnect first: a cancelled transfer is the stall timeout's.
         if (m_reply->error() == QNetworkReply::OperationCanceledError || m_reply->error() == QNetworkReply::TimeoutError)
             return fail(QStringLiteral("no data came for %1 s").arg(m_fetcher->m_stallTimeout.count() / 1000.0));
-        if (m_reply->error() != QNetworkReply::NoError && code == 0)
-            return fail(m_reply->errorString());
         if (code / 100 != 2)
-            return fail(QStringLiteral("the server answered %1").arg(code));
+            return fail(code == 0 ? m_reply->errorString() : QStringLiteral("the server answered %1").arg(code));
+        if (m_reply->error() != QNetworkReply::NoError)
+            return fail(m_reply->errorString()); // cut short: the file is incomplete
         read();
         if (!m_file.isOpen())
             return;

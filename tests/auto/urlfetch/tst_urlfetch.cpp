@@ -96,6 +96,13 @@ private:
             connect(drip, &QTimer::timeout, s, [s] { s->write("d"); });
             connect(s, &QTcpSocket::disconnected, this, [this] { ++m_dripsEnded; });
             drip->start(50);
+        } else if (path == "/cut-short") { // promises more than it sends, then hangs up
+            s->write("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\nonly a part");
+            s->disconnectFromHost();
+        } else if (path == "/big-error") { // an error page larger than a file may be: never buffered
+            s->write("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n");
+            s->write(QByteArray(kMaxFileSize * 4, 'e'));
+            s->disconnectFromHost();
         } else if (path == "/stall") {
             s->write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part");
         } else {
@@ -258,6 +265,8 @@ private slots:
         QTest::newRow("not found") << admitted("/missing") << QByteArray("the server answered 404");
         QTest::newRow("declared too large") << admitted("/declared-large") << QByteArray("larger than the 65536 bytes");
         QTest::newRow("too large") << admitted("/large") << QByteArray("larger than the 65536 bytes");
+        QTest::newRow("cut short") << admitted("/cut-short") << QByteArray("Connection closed");
+        QTest::newRow("error page") << admitted("/big-error") << QByteArray("the server answered 500");
         QTest::newRow("stalls") << admitted("/stall") << QByteArray("no data came for 0.5 s");
     }
     void refusesWhatItMustNotFetch()
