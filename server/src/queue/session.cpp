@@ -9,7 +9,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcQueue)
 
 namespace qradio::queue {
 
-
 // Flow control. Frames go to the socket while less than kSocketHighWater bytes wait there; the
 // rest waits in the outbox and follows as the client reads (the socket's bytesWritten). A backlog
 // above kCongested asks producers that can wait (blocking generators) to hold back until it is
