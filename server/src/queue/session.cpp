@@ -104,16 +104,30 @@ void Session::detach()
 
 void Session::drain()
 {
-    while (m_stream && !m_outbox.isEmpty() && m_stream->buffered() < kSocketHighWater) {
+    // What can go now leaves in one write, with the close_stream that may follow it: a client
+    // must read a result and the end of the stream together. @gradio/client starts its next
+    // call as soon as it reads a result and opens no stream for it while it has not seen
+    // close_stream: a close_stream arriving apart, after that call joined, left the call
+    // without a stream for good.
+    QByteArray batch;
+    QStringList completed;
+    while (m_stream && !m_outbox.isEmpty() && m_stream->buffered() + batch.size() < kSocketHighWater) {
         const Frame frame = m_outbox.takeFirst();
         m_outboxBytes -= frame.bytes.size();
-        if (!frame.bytes.isEmpty() && !m_stream->write(frame.bytes))
-            return; // the stream is gone; closed() reports it
+        batch += frame.bytes;
         if (!frame.completesEvent.isEmpty()) {
             m_pending.remove(frame.completesEvent);
-            Q_EMIT delivered(frame.completesEvent);
+            completed.append(frame.completesEvent);
         }
     }
+    const auto send = [&](const QByteArray &tail) {
+        batch += tail;
+        if (!batch.isEmpty() && !m_stream->write(batch))
+            return false; // the stream is gone; closed() reports it
+        for (const QString &eventId : std::as_const(completed))
+            Q_EMIT delivered(eventId);
+        return true;
+    };
     if (!m_stream) {
         // Held back for a reader that has not opened its stream: it gets the stall time to come,
         // then the session counts as gone (its generators must not hold their workers forever).
@@ -132,6 +146,15 @@ void Session::drain()
         } else if (!m_stall.isActive()) {
             m_stall.start(kStall - waited);
         }
+        return;
+    }
+    const bool closing = m_pending.isEmpty(); // every event of the session has had its last word
+    if (!send(closing && m_flavour == Flavour::Queue ? frames::closeStream() : QByteArray()) || !m_stream)
+        return;
+    if (closing) {
+        m_stalled = false;
+        m_stall.stop();
+        endStream();
         return;
     }
     // Behind: frames wait here, or a held-back generator waits for the socket to drain.
@@ -157,13 +180,6 @@ void Session::drain()
     if (m_congested && backlog() < kDrained) {
         m_congested = false;
         Q_EMIT drained(this);
-        if (!m_stream)
-            return;
-    }
-    if (m_pending.isEmpty()) {
-        if (m_flavour == Flavour::Queue)
-            m_stream->write(frames::closeStream());
-        endStream();
     }
 }
 

@@ -89,6 +89,31 @@ private slots:
         QCOMPARE(readStream(QString(256, u'h')), 1);
     }
 
+    void theLastResultAndCloseStreamGoOutTogether()
+    {
+        // @gradio/client starts its next call when it reads a result, and opens a stream for it
+        // only if it has seen close_stream: the two must arrive in one piece (one chunk), or the
+        // next call can join before close_stream arrives and wait for ever.
+        QCOMPARE(join(u"together"_s, u"x"_s).status, 200);
+        RawClient c;
+        QVERIFY(c.connectTo(port));
+        c.send("GET /gradio_api/queue/data?session_hash=together HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        const QByteArray raw = c.readUntil("\r\n0\r\n\r\n");
+        QList<QByteArray> chunks;
+        for (qsizetype at = raw.indexOf("\r\n\r\n") + 4; at > 3 && at < raw.size();) {
+            const qsizetype lineEnd = raw.indexOf("\r\n", at);
+            bool ok = false;
+            const qsizetype size = raw.mid(at, lineEnd - at).toLongLong(&ok, 16);
+            if (!ok || size == 0)
+                break;
+            chunks.append(raw.mid(lineEnd + 2, size));
+            at = lineEnd + 2 + size + 2;
+        }
+        const auto last = std::find_if(chunks.cbegin(), chunks.cend(), [](const QByteArray &chunk) { return chunk.contains("process_completed"); });
+        QVERIFY2(last != chunks.cend(), raw.constData());
+        QVERIFY2(last->endsWith("data: {\"msg\":\"close_stream\",\"event_id\":null}\n\n"), raw.constData());
+    }
+
     void anUnreadSessionIsDroppedWithItsResults()
     {
         QCOMPARE(join(u"forgotten"_s, u"x"_s).status, 200);
