@@ -230,7 +230,12 @@ UrlFetcher::UrlFetcher(const ServerOptions &options, const FileStore &store, Add
 
 UrlFetcher::~UrlFetcher()
 {
-    qDeleteAll(findChildren<Download *>(Qt::FindDirectChildrenOnly)); // before the manager and its replies
+    // The downloads go before the manager and its replies (Download has no meta-object, so
+    // findChildren<Download *> would not tell them apart from the manager).
+    const QObjectList children = this->children();
+    for (QObject *child : children)
+        if (child != m_network)
+            delete child;
 }
 
 std::unique_ptr<UrlFetcher> UrlFetcher::create(const ServerOptions &options, const FileStore &store, QString *error)
