@@ -63,8 +63,8 @@ private:
             return fail(QStringLiteral("URLs carrying a user name or password are not fetched"));
         if (QHostAddress literal; literal.setAddress(url.host()))
             return connectTo({literal});
-        m_lookup = std::make_unique<QObject>(); // dropping it drops a lookup's late answer
-        QHostInfo::lookupHost(url.host(), m_lookup.get(), [this](const QHostInfo &info) {
+        m_lookup = new QObject(this); // dropping it drops a lookup's late answer
+        QHostInfo::lookupHost(url.host(), m_lookup, [this](const QHostInfo &info) {
             if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
                 return fail(QStringLiteral("its host name does not resolve (%1)").arg(info.errorString()));
             connectTo(info.addresses());
@@ -169,7 +169,8 @@ private:
 
     void stopTransfer()
     {
-        m_lookup.reset();
+        if (m_lookup) // later: this may run inside the lookup's own answer
+            std::exchange(m_lookup, nullptr)->deleteLater();
         if (m_reply) {
             m_reply->disconnect(this);
             m_reply->abort();
@@ -212,7 +213,7 @@ private:
     bool m_finished = false;
     QUrl m_url;
     int m_redirects = 0;
-    std::unique_ptr<QObject> m_lookup;
+    QObject *m_lookup = nullptr;
     QPointer<QNetworkReply> m_reply; //!< the manager deletes its replies when it goes
     QFile m_file;
     qint64 m_written = 0;
