@@ -63,25 +63,6 @@ queue::Queue *Service::queue() const
     return m_stopped ? nullptr : m_queue.data();
 }
 
-void Service::Mailbox::post(std::function<void()> fn)
-{
-    QMutexLocker lock(&m_mutex);
-    if (m_target)
-        QMetaObject::invokeMethod(m_target, std::move(fn), Qt::QueuedConnection);
-}
-
-void Service::Mailbox::open(QObject *target)
-{
-    QMutexLocker lock(&m_mutex);
-    m_target = target;
-}
-
-void Service::Mailbox::close()
-{
-    QMutexLocker lock(&m_mutex);
-    m_target = nullptr;
-}
-
 void Service::ensureHost()
 {
     if (m_host || m_stopped || !m_core)

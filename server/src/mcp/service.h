@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "../mailbox.h"
 #include "catalog.h"
 #include "protocol.h"
 #include "session.h"
@@ -9,7 +10,6 @@
 
 #include <QHash>
 #include <QHostAddress>
-#include <QMutex>
 #include <QPointer>
 #include <QThread>
 #include <QThreadPool>
@@ -105,18 +105,7 @@ public:
     void closeSession(const QString &id);
 
     //! Hands work to the network thread from any thread; drops it before the service's first
-    //! request and after shutdown. Shared, so worker threads need not keep the service alive.
-    class Mailbox
-    {
-    public:
-        void post(std::function<void()> fn);
-        void open(QObject *target);
-        void close();
-
-    private:
-        QMutex m_mutex;
-        QObject *m_target = nullptr;
-    };
+    //! request (ensureHost opens it) and after shutdown.
     void post(std::function<void()> fn) { m_mailbox->post(std::move(fn)); }
     std::shared_ptr<Mailbox> mailbox() const { return m_mailbox; }
     //! Creates the service's network-thread object (call on the network thread).
@@ -195,7 +184,7 @@ public:
     struct Link
     {
         std::weak_ptr<Service> service;
-        std::shared_ptr<Service::Mailbox> mailbox;
+        std::shared_ptr<Mailbox> mailbox;
         QThread *thread = nullptr; //!< the network thread
         QJsonObject capabilities;
     };
