@@ -9,6 +9,7 @@
 #include "context_p.h"
 #include "frames.h"
 #include "json.h"
+#include "runners.h"
 
 #include <QLoggingCategory>
 #include <QUuid>
@@ -17,50 +18,9 @@
 #include <malloc.h>
 #endif
 
-#include <QCoro/QCoroTask>
-
 Q_LOGGING_CATEGORY(lcQueue, "qradio.queue")
 
 namespace qradio::queue {
-
-static ErrorPayload userError(const Error &e)
-{
-    ErrorPayload p;
-    p.message = e.message();
-    p.userError = true;
-    p.duration = e.duration();
-    p.visible = e.visible();
-    p.title = e.title();
-    return p;
-}
-
-//! How an endpoint's call ended when it threw.
-struct Failure
-{
-    std::optional<ErrorPayload> error; //!< an internal error's text is hidden later unless showError
-    bool cancelled = false;
-};
-
-static Failure failureOf(const std::exception_ptr &thrown, const QString &endpoint)
-{
-    Failure f;
-    try {
-        std::rethrow_exception(thrown);
-    } catch (const Cancelled &) {
-        f.cancelled = true;
-    } catch (const Error &e) {
-        f.error = userError(e);
-    } catch (const std::exception &e) {
-        qCWarning(lcQueue) << "endpoint" << endpoint << "raised:" << e.what();
-        f.error = ErrorPayload();
-        f.error->message = QString::fromUtf8(e.what());
-    } catch (...) {
-        qCWarning(lcQueue) << "endpoint" << endpoint << "raised a non-standard exception";
-        f.error = ErrorPayload();
-        f.error->message = QStringLiteral("Unknown error");
-    }
-    return f;
-}
 
 //! Longest session_hash accepted: clients send 11 (JS) or 32 (Python) characters.
 static constexpr qsizetype kMaxSessionHash = 256;
@@ -105,29 +65,7 @@ ErrorPayload Queue::internalError(const QString &what) const
 
 void Queue::setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpoints)
 {
-    for (const auto &endpoint : endpoints) {
-        const QString key = endpoint->concurrencyId.isEmpty() ? QStringLiteral("fn:%1").arg(endpoint->id)
-                                                              : endpoint->concurrencyId;
-        const int limit = endpoint->concurrencyLimitSet ? endpoint->concurrencyLimit.value_or(0)
-                                                        : m_options.defaultConcurrencyLimit;
-        auto it = m_groups.find(key);
-        if (it == m_groups.end()) {
-            Group group;
-            group.key = key;
-            group.limit = limit;
-            group.pool = std::make_unique<QThreadPool>();
-            group.pool->setObjectName(QStringLiteral("qradio-") + key);
-            it = m_groups.emplace(key, std::move(group)).first;
-            m_groupOrder.append(key);
-        } else if (limit > 0 && (it->second.limit == 0 || limit < it->second.limit)) {
-            it->second.limit = limit; // the lowest limit of a shared group wins
-        }
-    }
-    for (auto &[key, group] : m_groups) {
-        // An unlimited group is still bounded by threads, as Gradio's 40 workers bound it.
-        group.pool->setMaxThreadCount(group.limit > 0 ? group.limit : std::max(40, QThread::idealThreadCount()));
-        group.pool->setExpiryTimeout(60000);
-    }
+    m_scheduler.setEndpoints(endpoints, m_options.defaultConcurrencyLimit);
 }
 
 Session *Queue::sessionFor(const QString &hash, Session::Flavour flavour)
@@ -197,11 +135,11 @@ Queue::Joined Queue::submit(Submission s)
         joined.detail = QStringLiteral("Queue is stopped.");
         return joined;
     }
-    if (m_options.maxQueueSize && waitingCount() >= *m_options.maxQueueSize) {
+    if (m_options.maxQueueSize && m_scheduler.waitingCount() >= *m_options.maxQueueSize) {
         joined.status = 503;
         joined.detail = QStringLiteral("Queue is full. Max size is %1 and size is %2.")
                             .arg(*m_options.maxQueueSize)
-                            .arg(waitingCount());
+                            .arg(m_scheduler.waitingCount());
         return joined;
     }
     const qint64 argBytes = s.request ? s.request->body.size() : 0;
@@ -224,8 +162,7 @@ Queue::Joined Queue::submit(Submission s)
     job->endpoint = s.endpoint;
     job->format = s.format;
     job->observer = std::move(s.observer);
-    job->groupKey = s.endpoint->concurrencyId.isEmpty() ? QStringLiteral("fn:%1").arg(s.endpoint->id)
-                                                        : s.endpoint->concurrencyId;
+    job->groupKey = Scheduler::groupOf(*s.endpoint);
     auto ctx = std::make_shared<ContextPrivate>();
     ctx->eventId = job->eventId;
     ctx->sessionHash = s.sessionHash.isEmpty() ? job->eventId : s.sessionHash;
@@ -267,8 +204,8 @@ Queue::Joined Queue::submit(Submission s)
     m_jobs.insert(job->eventId, job);
     joined.eventId = job->eventId;
 
-    Group &group = m_groups[job->groupKey];
-    JobEvent est = estimation(group, int(group.waiting.size()), job->endpoint->id);
+    // Its place in line once it joins, counting itself.
+    JobEvent est = m_scheduler.estimation(job->groupKey, m_scheduler.waitingCount(job->groupKey), job->endpoint->id);
     est.queueSize += 1;
     deliver(*job, est);
 
@@ -303,7 +240,7 @@ void Queue::failBeforeRunning(const JobPtr &job, const ArgumentError &e)
 
 void Queue::enqueue(const JobPtr &job)
 {
-    m_groups[job->groupKey].waiting.append(job);
+    m_scheduler.add(job);
     schedule();
 }
 
@@ -331,32 +268,9 @@ void Queue::fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remot
     }));
 }
 
-JobEvent Queue::estimation(const Group &group, int rank, int endpointId) const
-{
-    JobEvent e{JobEvent::Estimation};
-    e.rank = rank;
-    e.queueSize = int(group.waiting.size());
-    // Gradio's estimate: the mean run time plus a share of the runs ahead of this one.
-    const QJsonValue mean = m_stats.value(endpointId).mean();
-    if (mean.isDouble()) {
-        const double m = mean.toDouble();
-        e.rankEta = m + (group.limit > 0 ? m / group.limit : 0.0) * rank;
-    }
-    return e;
-}
-
-void Queue::broadcastEstimations(Group &group)
-{
-    for (int rank = 0; rank < group.waiting.size(); ++rank)
-        deliver(*group.waiting[rank], estimation(group, rank, group.waiting[rank]->endpoint->id));
-}
-
 int Queue::waitingCount() const
 {
-    int n = 0;
-    for (const auto &[key, group] : m_groups)
-        n += int(group.waiting.size());
-    return n;
+    return m_scheduler.waitingCount();
 }
 
 void Queue::schedule()
@@ -364,49 +278,23 @@ void Queue::schedule()
     if (m_scheduling || m_stopped)
         return; // re-entered from a synchronous completion: the outer loop continues
     m_scheduling = true;
-    bool started = true;
-    while (started) {
-        started = false;
-        for (const QString &key : std::as_const(m_groupOrder)) {
-            Group &group = m_groups[key];
-            if (!group.waiting.isEmpty() && (group.limit == 0 || group.running < group.limit)) {
-                start(group);
-                started = true;
-            }
-        }
-    }
+    while (JobPtr job = m_scheduler.next())
+        start(job);
     m_scheduling = false;
 }
 
-void Queue::start(Group &group)
+void Queue::start(const JobPtr &job)
 {
-    JobPtr job = group.waiting.takeFirst();
-    ++group.running;
-    job->state = Job::State::Running;
-    job->clock.start();
     const EndpointSpec &endpoint = *job->endpoint;
-    if (endpoint.batch) {
-        // Take up to max_batch_size waiting calls of the same function; they run as one.
-        job->batchMembers.append(job);
-        for (auto it = group.waiting.begin(); it != group.waiting.end() && job->batchMembers.size() < endpoint.maxBatchSize;) {
-            if ((*it)->endpoint->id == endpoint.id) {
-                (*it)->state = Job::State::Running;
-                (*it)->clock.start();
-                job->batchMembers.append(*it);
-                it = group.waiting.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
     JobEvent started{JobEvent::Started};
-    started.eta = m_stats.value(endpoint.id).mean();
+    started.eta = m_scheduler.meanDuration(endpoint.id);
     if (job->batchMembers.isEmpty())
         deliver(*job, started);
     else
         for (const JobPtr &member : std::as_const(job->batchMembers))
             deliver(*member, started);
-    broadcastEstimations(group);
+    for (const auto &[waiting, estimate] : m_scheduler.estimations(job->groupKey))
+        deliver(*waiting, estimate);
 
     if (endpoint.timeLimit) {
         job->timeLimitTimer = std::make_unique<QTimer>();
@@ -415,87 +303,23 @@ void Queue::start(Group &group)
         connect(job->timeLimitTimer.get(), &QTimer::timeout, this, [this, id] { timeUp(id); });
         job->timeLimitTimer->start(std::chrono::milliseconds(qint64(*endpoint.timeLimit * 1000)));
     }
-    if (endpoint.invoker.coroutine)
-        runCoroutine(job);
-    else
-        runBlocking(group, job);
-}
-
-void Queue::runBlocking(Group &group, const JobPtr &job)
-{
-    const EndpointSpec &endpoint = *job->endpoint;
-    QJsonArray args = job->args;
-    if (!job->batchMembers.isEmpty()) {
-        args = QJsonArray();
-        for (qsizetype i = 0; i < endpoint.params.size(); ++i) {
-            QJsonArray column;
-            for (const JobPtr &member : std::as_const(job->batchMembers))
-                column.append(member->args.at(i));
-            args.append(column);
-        }
-    }
-    const QString id = job->eventId;
-    std::shared_ptr<Mailbox> mailbox = m_mailbox;
-    std::shared_ptr<const EndpointSpec> spec = job->endpoint;
-    std::shared_ptr<ContextPrivate> ctxp = job->context;
-    const QStringList names = api::parameterNames(endpoint);
-    group.pool->start([this, id, mailbox, spec, ctxp, args, names] {
-        Context ctx(ctxp);
-        detail::Emit push = [this, mailbox, id, ctxp](const QJsonArray &outputs) {
-            // Waits while the values already sent are not handled yet or the client is behind,
-            // so that a fast generator neither floods the network thread nor outruns its client.
-            if (ctxp->takeCredit())
-                mailbox->post([this, id, outputs] { generated(id, outputs); });
-        };
-        QJsonArray outputs;
-        Failure failure;
-        try {
-            outputs = spec->invoker.run(ctx, args, names, push);
-        } catch (...) {
-            failure = failureOf(std::current_exception(), spec->name);
-        }
-        mailbox->post([this, id, outputs, failure] {
-            std::optional<ErrorPayload> e = failure.error;
-            if (e && !e->userError)
-                e = internalError(e->message.toString());
-            finished(id, outputs, e, failure.cancelled);
-        });
-    });
-}
-
-static QCoro::Task<> runCoroutineJob(QPointer<Queue> self, std::shared_ptr<const EndpointSpec> spec,
-                                     std::shared_ptr<ContextPrivate> ctxp, QJsonArray args, QStringList names,
-                                     std::function<void(const QJsonArray &)> push,
-                                     std::function<void(QJsonArray, std::optional<ErrorPayload>, bool)> done)
-{
-    QJsonArray outputs;
-    Failure failure;
-    try {
-        outputs = co_await spec->invoker.runAsync(Context(ctxp), args, names, push);
-    } catch (...) {
-        // Anything escaping here would end the detached task without done(): the job would
-        // never complete and its slot never free.
-        failure = failureOf(std::current_exception(), spec->name);
-    }
-    if (self)
-        done(outputs, failure.error, failure.cancelled);
-}
-
-void Queue::runCoroutine(const JobPtr &job)
-{
     const QString id = job->eventId;
     QPointer<Queue> self(this);
-    auto push = [self, id](const QJsonArray &outputs) {
+    auto onDone = [self, id](Outcome outcome) {
+        if (!self)
+            return;
+        if (outcome.error && !outcome.error->userError)
+            outcome.error = self->internalError(outcome.error->message.toString());
+        self->finished(id, outcome);
+    };
+    auto onValue = [self, id](const QJsonArray &outputs) {
         if (self)
             self->generated(id, outputs);
     };
-    auto done = [this, id](QJsonArray outputs, std::optional<ErrorPayload> error, bool cancelled) {
-        if (error && !error->userError)
-            error = internalError(error->message.toString());
-        finished(id, outputs, error, cancelled);
-    };
-    // Started eagerly; it runs on this thread until its first suspension.
-    runCoroutineJob(self, job->endpoint, job->context, job->args, api::parameterNames(*job->endpoint), push, done);
+    if (endpoint.invoker.coroutine)
+        runCoroutine(*job, onValue, onDone);
+    else
+        runBlocking(m_scheduler.pool(job->groupKey), m_mailbox, *job, onValue, onDone);
 }
 
 void Queue::progressReady(const QString &eventId)
@@ -596,27 +420,23 @@ void Queue::sendGenerated(Job &job)
     deliver(job, e);
 }
 
-void Queue::finished(const QString &eventId, const QJsonArray &outputs, const std::optional<ErrorPayload> &error,
-                     bool cancelled)
+void Queue::finished(const QString &eventId, const Outcome &outcome)
 {
     auto it = m_jobs.find(eventId);
     if (it == m_jobs.end())
         return;
     JobPtr job = *it;
-    Group &group = m_groups[job->groupKey];
-    --group.running;
-    QJsonArray servable = outputs;
-    std::optional<ErrorPayload> failure = error;
+    m_scheduler.release(job->groupKey);
+    const bool cancelled = outcome.cancelled;
+    QJsonArray servable = outcome.outputs;
+    std::optional<ErrorPayload> failure = outcome.error;
     if (!failure && !cancelled)
         prepareOutputs(*job, servable, &failure);
     // Taken out, not copied: a batch's first job lists itself, and that cycle would keep it alive.
     const QList<JobPtr> members = job->batchMembers.isEmpty() ? QList<JobPtr>{job} : std::exchange(job->batchMembers, {});
     const double seconds = job->clock.nsecsElapsed() / 1e9;
-    if (!failure && !cancelled) {
-        Stats &stats = m_stats[job->endpoint->id];
-        stats.total += seconds;
-        ++stats.count;
-    }
+    if (!failure && !cancelled)
+        m_scheduler.recordDuration(job->endpoint->id, seconds);
     for (qsizetype m = 0; m < members.size(); ++m) {
         const JobPtr &member = members[m];
         if (member->state == Job::State::Done) {
@@ -636,7 +456,7 @@ void Queue::finished(const QString &eventId, const QJsonArray &outputs, const st
         }
         JobEvent e{JobEvent::Completed};
         e.duration = seconds;
-        e.averageDuration = m_stats.value(job->endpoint->id).mean().toDouble();
+        e.averageDuration = m_scheduler.meanDuration(job->endpoint->id).toDouble();
         if (members.size() > 1 || job->endpoint->batch) {
             // A batch returns one list per output: each call gets its slice.
             for (const QJsonValue &column : std::as_const(servable))
@@ -684,7 +504,7 @@ void Queue::cancel(const QString &eventId)
         return;
     JobPtr job = *it;
     if (job->state == Job::State::Waiting) {
-        m_groups[job->groupKey].waiting.removeOne(job);
+        m_scheduler.remove(job);
         complete(job, JobEvent{JobEvent::Cancelled});
         return;
     }
@@ -733,7 +553,7 @@ void Queue::streamLost(Session *session)
         }
         job->context->cancel();
         if (job->state == Job::State::Waiting) {
-            m_groups[job->groupKey].waiting.removeOne(job);
+            m_scheduler.remove(job);
             job->state = Job::State::Done;
             it = m_jobs.erase(it);
             continue;
@@ -792,15 +612,7 @@ void Queue::shutdown()
     const auto sessions = m_sessions;
     for (Session *session : sessions)
         session->shutdown(frames::serverStopped(session->flavour() == Session::Flavour::Queue));
-    for (auto &[key, group] : m_groups) {
-        group.waiting.clear();
-        // Functions that never look at their context cannot be interrupted: wait a little,
-        // then leave their threads behind rather than hang the quit.
-        if (!group.pool->waitForDone(3000)) {
-            qCWarning(lcQueue) << "endpoint code in group" << group.key << "did not stop within 3 s; abandoning it";
-            (void)group.pool.release();
-        }
-    }
+    m_scheduler.shutdown(std::chrono::seconds(3));
     m_jobs.clear();
 }
 

@@ -3,6 +3,7 @@
 
 #include "../mailbox.h"
 #include "job.h"
+#include "scheduler.h"
 #include "session.h"
 
 #include <qradio/server.h>
@@ -28,6 +29,7 @@ struct RemoteFile;
 namespace qradio::queue {
 
 using qradio::Mailbox;
+struct Outcome;
 
 //! Gradio's queue on the network thread: concurrency groups with their worker pools, sessions
 //! and their streams, estimations, cancellation, time limits, batching.
@@ -95,40 +97,21 @@ Q_SIGNALS:
 private:
     //! Result files made servable (see files::prepareOutputs); false (job failed) when one may not be.
     bool prepareOutputs(Job &job, QJsonArray &outputs, std::optional<ErrorPayload> *error);
-    struct Group
-    {
-        QString key;
-        int limit = 1; //!< 0: unlimited
-        int running = 0;
-        QList<JobPtr> waiting;
-        std::unique_ptr<QThreadPool> pool;
-    };
-    struct Stats
-    {
-        double total = 0;
-        int count = 0;
-        QJsonValue mean() const { return count ? QJsonValue(total / count) : QJsonValue(); }
-    };
-
     Session *sessionFor(const QString &hash, Session::Flavour flavour);
     void fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remote);
     void enqueue(const JobPtr &job);
     //! Its arguments were refused: the event fails with the message naming the parameter.
     void failBeforeRunning(const JobPtr &job, const ArgumentError &e);
     void schedule();
-    void start(Group &group);
-    void runBlocking(Group &group, const JobPtr &job);
-    void runCoroutine(const JobPtr &job);
+    //! Reports its start, then hands it to its runner.
+    void start(const JobPtr &job);
     void generated(const QString &eventId, const QJsonArray &outputs);
     void returnCredit(Job &job);
     void sessionDrained(Session *session);
     void sendGenerated(Job &job);
-    void finished(const QString &eventId, const QJsonArray &outputs, const std::optional<ErrorPayload> &error,
-                  bool cancelled);
+    void finished(const QString &eventId, const Outcome &outcome);
     void complete(const JobPtr &job, const JobEvent &event);
     void deliver(Job &job, const JobEvent &event);
-    void broadcastEstimations(Group &group);
-    JobEvent estimation(const Group &group, int rank, int endpointId) const;
     void timeUp(const QString &eventId);
     void progressReady(const QString &eventId);
     void dropSession(Session *session);
@@ -149,9 +132,7 @@ private:
     QHash<QString, Session *> m_sessions;
     QStringList m_sessionOrder;              //!< session hashes, oldest first
     QHash<QString, QString> m_eventSessions; //!< event id -> session hash, kept for /call GET
-    std::map<QString, Group> m_groups;      //!< not QHash: Group is move-only
-    QStringList m_groupOrder;
-    QHash<int, Stats> m_stats;               //!< by endpoint id
+    Scheduler m_scheduler;
     QTimer m_unreadSweep;                    //!< drops sessions left unread (unreadSessionTimeout)
     bool m_stopped = false;
     bool m_scheduling = false;
