@@ -14,9 +14,6 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 Q_LOGGING_CATEGORY(lcQueue, "qradio.queue")
 
@@ -26,26 +23,10 @@ namespace qradio::queue {
 static constexpr qsizetype kMaxSessionHash = 256;
 
 Queue::Queue(const ServerOptions &options, QObject *parent)
-    : QObject(parent), m_options(options), m_mailbox(std::make_shared<Mailbox>(this))
+    : QObject(parent), m_options(options), m_mailbox(std::make_shared<Mailbox>(this)), m_sessions(m_options, this)
 {
-    const auto timeout = std::max(m_options.unreadSessionTimeout, std::chrono::milliseconds(1));
-    connect(&m_unreadSweep, &QTimer::timeout, this, [this, timeout, dropped = false]() mutable {
-#ifdef __GLIBC__
-        // What the last sweep dropped has been deleted since: give the pages back to the system
-        // (a forgotten session can hold maxSessionBytes in many small blocks, which glibc keeps).
-        if (std::exchange(dropped, false))
-            malloc_trim(0);
-#endif
-        const auto sessions = m_sessions;
-        for (Session *session : sessions)
-            if (!isLive(*session) && session->quietFor() >= timeout.count()) {
-                qCInfo(lcQueue) << "dropping session" << session->hash() << "and its" << session->outboxBytes()
-                                << "bytes of results: nobody read them for" << session->quietFor() << "ms";
-                dropped = dropped || session->outboxBytes() > 0;
-                dropSession(session);
-            }
-    });
-    m_unreadSweep.start(std::clamp(timeout / 4, std::chrono::milliseconds(100), std::chrono::milliseconds(60000)));
+    connect(&m_sessions, &SessionTable::streamLost, this, &Queue::streamLost);
+    connect(&m_sessions, &SessionTable::drained, this, &Queue::sessionDrained);
 }
 
 Queue::~Queue()
@@ -66,65 +47,6 @@ ErrorPayload Queue::internalError(const QString &what) const
 void Queue::setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpoints)
 {
     m_scheduler.setEndpoints(endpoints, m_options.defaultConcurrencyLimit);
-}
-
-Session *Queue::sessionFor(const QString &hash, Session::Flavour flavour)
-{
-    Session *&session = m_sessions[hash];
-    if (!session) {
-        session = new Session(hash, flavour, this);
-        connect(session, &Session::idle, this, &Queue::dropSession);
-        connect(session, &Session::streamLost, this, &Queue::streamLost);
-        connect(session, &Session::drained, this, &Queue::sessionDrained);
-        // Over for the client: a later /call GET of it must not find a session to wait on.
-        connect(session, &Session::delivered, this, [this](const QString &eventId) { m_eventSessions.remove(eventId); });
-        m_sessionOrder.append(hash);
-        if (m_sessions.size() > m_options.maxSessions)
-            dropUnreadSessions();
-    }
-    return session;
-}
-
-void Queue::dropUnreadSessions()
-{
-    // Clients that joined but never read their stream: like Gradio, keep a bounded number of
-    // sessions, dropping the oldest whose events have all finished and that no one is reading.
-    for (qsizetype i = 0; i < m_sessionOrder.size() && m_sessions.size() > m_options.maxSessions;) {
-        Session *session = m_sessions.value(m_sessionOrder.at(i));
-        if (isLive(*session)) {
-            ++i;
-            continue;
-        }
-        dropSession(session); // takes it out of m_sessionOrder
-    }
-}
-
-bool Queue::isLive(const Session &session) const
-{
-    const auto &pending = session.pending();
-    return session.hasStream()
-        || std::any_of(pending.begin(), pending.end(), [this](const QString &id) { return m_jobs.contains(id); });
-}
-
-QString Queue::sessionFull(const QString &sessionHash, qint64 bytes) const
-{
-    const Session *session = m_sessions.value(sessionHash);
-    if (!session)
-        return {};
-    if (session->pending().size() >= m_options.maxSessionEvents)
-        return QStringLiteral("This session already has %1 events pending (the most one session may hold): read "
-                              "their results from /gradio_api/queue/data before joining again.")
-            .arg(session->pending().size());
-    qint64 held = session->outboxBytes() + bytes;
-    for (const QString &id : session->pending())
-        if (const JobPtr job = m_jobs.value(id))
-            held += job->argBytes;
-    if (held > m_options.maxSessionBytes)
-        return QStringLiteral("This session would hold %1 bytes of arguments and unread results, more than the %2 "
-                              "one session may hold: read its results from /gradio_api/queue/data first.")
-            .arg(held)
-            .arg(m_options.maxSessionBytes);
-    return {};
 }
 
 Queue::Joined Queue::submit(Submission s)
@@ -149,7 +71,7 @@ Queue::Joined Queue::submit(Submission s)
             joined.detail = QStringLiteral("session_hash is longer than %1 characters.").arg(kMaxSessionHash);
             return joined;
         }
-        if (QString full = sessionFull(s.sessionHash, argBytes); !full.isEmpty()) {
+        if (QString full = m_sessions.refusal(s.sessionHash, argBytes); !full.isEmpty()) {
             joined.status = 503;
             joined.detail = std::move(full);
             return joined;
@@ -181,7 +103,7 @@ Queue::Joined Queue::submit(Submission s)
     ctx->onProgress = [this, id] { progressReady(id); };
     ctx->callerBehind = [this, id] {
         auto it = m_jobs.find(id);
-        Session *session = it == m_jobs.end() ? nullptr : m_sessions.value((*it)->sessionHash);
+        Session *session = it == m_jobs.end() ? nullptr : m_sessions.find((*it)->sessionHash);
         return session && session->isCongested();
     };
     ctx->onLog = [this, id](const QString &level, const QString &text) {
@@ -196,10 +118,9 @@ Queue::Joined Queue::submit(Submission s)
     job->context = ctx;
 
     if (job->format != Job::Format::InProcess) {
-        Session *session = sessionFor(job->sessionHash, job->format == Job::Format::Call ? Session::Flavour::Call
-                                                                                         : Session::Flavour::Queue);
-        session->addPending(job->eventId);
-        m_eventSessions.insert(job->eventId, job->sessionHash);
+        Session *session = m_sessions.obtain(
+            job->sessionHash, job->format == Job::Format::Call ? Session::Flavour::Call : Session::Flavour::Queue);
+        m_sessions.addEvent(session, job->eventId, argBytes);
     }
     m_jobs.insert(job->eventId, job);
     joined.eventId = job->eventId;
@@ -396,7 +317,7 @@ void Queue::generated(const QString &eventId, const QJsonArray &outputs)
 
 void Queue::returnCredit(Job &job)
 {
-    Session *session = m_sessions.value(job.sessionHash);
+    Session *session = m_sessions.find(job.sessionHash);
     if (session && session->isCongested())
         ++job.heldCredits; // given back when the session has drained
     else
@@ -440,7 +361,7 @@ void Queue::finished(const QString &eventId, const Outcome &outcome)
     for (qsizetype m = 0; m < members.size(); ++m) {
         const JobPtr &member = members[m];
         if (member->state == Job::State::Done) {
-            m_jobs.remove(member->eventId); // already answered (cancelled or timed out)
+            forget(*member); // already answered (cancelled or timed out)
             continue;
         }
         member->state = Job::State::Done;
@@ -476,7 +397,14 @@ void Queue::complete(const JobPtr &job, const JobEvent &event)
     job->timeLimitTimer.reset();
     job->context->cancel(); // wakes anything still sleeping on it
     deliver(*job, event);
-    m_jobs.remove(job->eventId);
+    forget(*job);
+}
+
+void Queue::forget(const Job &job)
+{
+    if (Session *session = m_sessions.find(job.sessionHash))
+        session->callEnded(job.eventId);
+    m_jobs.remove(job.eventId);
 }
 
 void Queue::timeUp(const QString &eventId)
@@ -518,23 +446,23 @@ void Queue::cancel(const QString &eventId)
 
 QString Queue::sessionOf(const QString &eventId) const
 {
-    return m_eventSessions.value(eventId);
+    return m_sessions.sessionOf(eventId);
 }
 
 bool Queue::hasSession(const QString &sessionHash) const
 {
-    return m_sessions.contains(sessionHash);
+    return m_sessions.find(sessionHash);
 }
 
 bool Queue::hasPendingEvents(const QString &sessionHash) const
 {
-    const Session *session = m_sessions.value(sessionHash);
+    const Session *session = m_sessions.find(sessionHash);
     return session && session->hasPending();
 }
 
 bool Queue::openStream(const QString &sessionHash, http::Exchange *exchange)
 {
-    Session *session = m_sessions.value(sessionHash);
+    Session *session = m_sessions.find(sessionHash);
     if (!session)
         return false;
     session->attach(exchange, m_options.heartbeatInterval, m_options.maxStreamBuffer);
@@ -561,19 +489,7 @@ void Queue::streamLost(Session *session)
         job->state = Job::State::Done; // running: its result will be dropped
         ++it;
     }
-    dropSession(session);
-}
-
-void Queue::dropSession(Session *session)
-{
-    if (m_sessions.value(session->hash()) == session) {
-        m_sessions.remove(session->hash());
-        m_sessionOrder.removeOne(session->hash());
-    }
-    // Its events still pending are dead; the delivered ones were forgotten as they went out.
-    for (const QString &eventId : session->pending())
-        m_eventSessions.remove(eventId);
-    session->deleteLater();
+    m_sessions.drop(session);
 }
 
 void Queue::deliver(Job &job, const JobEvent &event)
@@ -582,10 +498,8 @@ void Queue::deliver(Job &job, const JobEvent &event)
         job.observer(event);
         return;
     }
-    Session *session = m_sessions.value(job.sessionHash);
-    if (!session)
-        return;
-    session->push(frameFor(job, event));
+    if (Session *session = m_sessions.find(job.sessionHash))
+        session->push(frameFor(job, event));
 }
 
 void Queue::shutdown()
@@ -593,7 +507,7 @@ void Queue::shutdown()
     if (m_stopped)
         return;
     m_stopped = true;
-    m_unreadSweep.stop();
+    m_sessions.stop();
     Q_EMIT stopping();
     m_mailbox->close();
     for (const JobPtr &job : std::as_const(m_jobs)) {
@@ -609,8 +523,7 @@ void Queue::shutdown()
         job->fetch.reset();
         job->batchMembers.clear(); // a running batch lists its first job in itself: break the cycle
     }
-    const auto sessions = m_sessions;
-    for (Session *session : sessions)
+    for (Session *session : m_sessions.all())
         session->shutdown(frames::serverStopped(session->flavour() == Session::Flavour::Queue));
     m_scheduler.shutdown(std::chrono::seconds(3));
     m_jobs.clear();

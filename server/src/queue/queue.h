@@ -4,7 +4,7 @@
 #include "../mailbox.h"
 #include "job.h"
 #include "scheduler.h"
-#include "session.h"
+#include "sessiontable.h"
 
 #include <qradio/server.h>
 
@@ -97,7 +97,6 @@ Q_SIGNALS:
 private:
     //! Result files made servable (see files::prepareOutputs); false (job failed) when one may not be.
     bool prepareOutputs(Job &job, QJsonArray &outputs, std::optional<ErrorPayload> *error);
-    Session *sessionFor(const QString &hash, Session::Flavour flavour);
     void fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remote);
     void enqueue(const JobPtr &job);
     //! Its arguments were refused: the event fails with the message naming the parameter.
@@ -111,16 +110,11 @@ private:
     void sendGenerated(Job &job);
     void finished(const QString &eventId, const Outcome &outcome);
     void complete(const JobPtr &job, const JobEvent &event);
+    //! The call is over: it leaves the table and its session stops counting its arguments.
+    void forget(const Job &job);
     void deliver(Job &job, const JobEvent &event);
     void timeUp(const QString &eventId);
     void progressReady(const QString &eventId);
-    void dropSession(Session *session);
-    void dropUnreadSessions();
-    //! Someone reads the session, or one of its events is still waiting or running.
-    bool isLive(const Session &session) const;
-    //! Why a join to `sessionHash` bringing `bytes` must be refused (maxSessionEvents,
-    //! maxSessionBytes), or empty.
-    QString sessionFull(const QString &sessionHash, qint64 bytes) const;
     void streamLost(Session *session);
     ErrorPayload internalError(const QString &what) const;
 
@@ -129,11 +123,8 @@ private:
     files::UrlFetcher *m_fetcher = nullptr;
     std::shared_ptr<Mailbox> m_mailbox;
     QHash<QString, JobPtr> m_jobs;           //!< by event id, until terminal
-    QHash<QString, Session *> m_sessions;
-    QStringList m_sessionOrder;              //!< session hashes, oldest first
-    QHash<QString, QString> m_eventSessions; //!< event id -> session hash, kept for /call GET
+    SessionTable m_sessions;
     Scheduler m_scheduler;
-    QTimer m_unreadSweep;                    //!< drops sessions left unread (unreadSessionTimeout)
     bool m_stopped = false;
     bool m_scheduling = false;
 };

@@ -63,6 +63,29 @@ void Session::push(Frame frame)
         drain();
 }
 
+void Session::addPending(const QString &eventId, qint64 argBytes)
+{
+    m_pending.insert(eventId, {argBytes, true});
+    m_argBytes += argBytes;
+    ++m_activeCalls;
+}
+
+void Session::callEnded(const QString &eventId)
+{
+    const auto it = m_pending.find(eventId);
+    if (it == m_pending.end() || !it->active)
+        return;
+    it->active = false;
+    m_argBytes -= std::exchange(it->argBytes, 0);
+    --m_activeCalls;
+}
+
+void Session::forget(const QString &eventId)
+{
+    callEnded(eventId);
+    m_pending.remove(eventId);
+}
+
 void Session::attach(http::Exchange *exchange, std::chrono::milliseconds heartbeat, qint64 maxBacklog)
 {
     if (m_stream) {
@@ -116,7 +139,7 @@ void Session::drain()
         m_outboxBytes -= frame.bytes.size();
         batch += frame.bytes;
         if (!frame.completesEvent.isEmpty()) {
-            m_pending.remove(frame.completesEvent);
+            forget(frame.completesEvent);
             completed.append(frame.completesEvent);
         }
     }
@@ -206,6 +229,8 @@ void Session::endStream()
 void Session::shutdown(const QByteArray &finalFrame)
 {
     m_pending.clear();
+    m_argBytes = 0;
+    m_activeCalls = 0;
     m_outbox.clear();
     m_outboxBytes = 0;
     if (m_stream && !finalFrame.isEmpty())

@@ -7,7 +7,7 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QPointer>
-#include <QSet>
+#include <QHash>
 #include <QString>
 #include <QTimer>
 
@@ -29,10 +29,18 @@ public:
 
     const QString &hash() const { return m_hash; }
     Flavour flavour() const { return m_flavour; }
-    void addPending(const QString &eventId) { m_pending.insert(eventId); }
-    const QSet<QString> &pending() const { return m_pending; }
-    bool isPending(const QString &eventId) const { return m_pending.contains(eventId); }
+    //! An event joined; its arguments (`argBytes` of request) are held until its call ends.
+    void addPending(const QString &eventId, qint64 argBytes);
+    //! The event's call ended (completed, failed, cancelled or dropped): its arguments are gone.
+    void callEnded(const QString &eventId);
+    //! Events whose last message the client has not read yet.
+    QStringList pendingEvents() const { return m_pending.keys(); }
+    qsizetype pendingCount() const { return m_pending.size(); }
     bool hasPending() const { return !m_pending.isEmpty(); }
+    //! Some of its events are still waiting or running.
+    bool hasActiveCalls() const { return m_activeCalls > 0; }
+    //! Bytes the session holds for its client: unread results and the arguments of its calls.
+    qint64 heldBytes() const { return m_outboxBytes + m_argBytes; }
     bool hasStream() const { return !m_stream.isNull(); }
     bool isIdle() const { return m_pending.isEmpty() && m_outbox.isEmpty() && m_stream.isNull(); }
     //! Bytes of the messages waiting for the stream.
@@ -74,7 +82,16 @@ private:
     Flavour m_flavour;
     QList<Frame> m_outbox;
     qint64 m_outboxBytes = 0;
-    QSet<QString> m_pending;
+    struct Pending
+    {
+        qint64 argBytes = 0;
+        bool active = true; //!< its call has not ended
+    };
+    //! Forgets a pending event (its last message went out, or the session ends).
+    void forget(const QString &eventId);
+    QHash<QString, Pending> m_pending;
+    qint64 m_argBytes = 0;                  //!< of the pending events still active
+    int m_activeCalls = 0;
     QPointer<http::Exchange> m_stream;
     QElapsedTimer m_touched;
     QElapsedTimer m_progress;               //!< while frames wait: since the client last took bytes
