@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <qradio/context.h>
 #include <qradio/mcp.h>
 #include <qradio/server.h>
 
@@ -12,6 +13,7 @@ struct PrivateAccess
 {
     static ServerPrivate *d(const Server &server) { return server.d.get(); }
     static McpRegistryPrivate *d(const McpRegistry &registry) { return registry.d.get(); }
+    static ContextPrivate *d(const Context &context) { return context.d.get(); }
 };
 
 } // namespace qradio

@@ -71,6 +71,7 @@ public:
     QString username() const;
 
 private:
+    friend struct PrivateAccess;
     std::shared_ptr<ContextPrivate> d;
 };
 

@@ -10,7 +10,6 @@
 #include "../queue/queue.h"
 
 #include <QLoggingCategory>
-#include <QUuid>
 
 Q_DECLARE_LOGGING_CATEGORY(lcMcp)
 
@@ -34,7 +33,6 @@ std::shared_ptr<Call> Service::newCall(const Message &m, const Incoming &in)
     call->requestId = m.id;
     call->session = in.session;
     call->reply = in.reply;
-    call->token = QUuid::createUuid().toString(QUuid::Id128);
     const QJsonValue token = m.params.value(QLatin1String("_meta")).toObject().value(QLatin1String("progressToken"));
     if (token.isString() || token.isDouble())
         call->progressToken = token;
@@ -49,7 +47,6 @@ std::shared_ptr<Call> Service::newCall(const Message &m, const Incoming &in)
         endCall(old);
     }
     m_calls.insert(call->key, call);
-    m_callsByToken.insert(call->token, call);
     std::weak_ptr<Call> weak = call;
     std::weak_ptr<Service> self = weak_from_this();
     in.reply->onClosed = [weak, self] {
@@ -75,8 +72,6 @@ void Service::endCall(const std::shared_ptr<Call> &call)
             pending.waiter->complete({}, QStringLiteral("The request was cancelled."));
     }
     call->clientRequests.clear();
-    CallLinks::remove(call->token);
-    m_callsByToken.remove(call->token);
     if (m_calls.value(call->key) == call)
         m_calls.remove(call->key);
     call->reply->onClosed = nullptr;
@@ -92,21 +87,22 @@ void Service::runEndpoint(const Message &m, const Incoming &in, const std::share
         return;
     call->name = name;
     auto session = in.session;
-    CallLinks::add(call->token, {weak_from_this(), m_mailbox, m_core->thread(),
-                                 session ? session->clientCapabilities : QJsonObject()});
+    auto link = std::make_shared<CallLink>();
+    link->service = weak_from_this();
+    link->call = call;
+    link->mailbox = m_mailbox;
+    link->thread = m_core->thread();
+    link->capabilities = session ? session->clientCapabilities : QJsonObject();
 
-    // The endpoint sees the MCP request's headers (gr.Request / gr.Header parity), Gradio's
-    // x-gradio-user marker, and the token that links its Context back to this call.
+    // The endpoint sees the MCP request's headers (gr.Request / gr.Header parity) and Gradio's
+    // x-gradio-user marker.
     Request request;
     request.method = "POST";
     request.url = in.url;
     request.path = in.url.path();
     request.peer = in.peer;
-    for (const auto &[key, value] : in.headers)
-        if (key.compare(kCallHeader, Qt::CaseInsensitive) != 0)
-            request.headers.append(qMakePair(key, value));
+    request.headers = in.headers;
     request.headers.append(qMakePair(QByteArray("x-gradio-user"), QByteArray("mcp")));
-    request.headers.append(qMakePair(QByteArray(kCallHeader), call->token.toLatin1()));
 
     queue::Queue::Submission s;
     s.endpoint = endpoint;
@@ -115,6 +111,7 @@ void Service::runEndpoint(const Message &m, const Incoming &in, const std::share
     s.sessionHash = session ? session->id : QString();
     s.format = queue::Job::Format::InProcess;
     s.request = &request;
+    s.caller = std::move(link);
     std::weak_ptr<Call> weak = call;
     std::weak_ptr<Service> self = weak_from_this();
     s.observer = [weak, self, success, failure](const queue::JobEvent &event) {
@@ -232,18 +229,16 @@ bool Service::sendRelated(Call &call, const QByteArray &message)
     return session && session->outlet && session->outlet->send(message);
 }
 
-void Service::logFromCall(const QString &token, int level, const QJsonValue &data, const QString &logger)
+void Service::logFromCall(const std::shared_ptr<Call> &call, int level, const QJsonValue &data, const QString &logger)
 {
-    auto call = m_callsByToken.value(token).lock();
-    if (call && !call->done)
+    if (!call->done)
         sendLog(*call, level, data, logger.isEmpty() ? call->name : logger);
 }
 
-void Service::clientRequest(const QString &token, const QString &method, const QJsonObject &params,
+void Service::clientRequest(const std::shared_ptr<Call> &call, const QString &method, const QJsonObject &params,
                             std::shared_ptr<Waiter> waiter)
 {
-    auto call = m_callsByToken.value(token).lock();
-    if (!call || call->done) {
+    if (call->done) {
         waiter->complete({}, QStringLiteral("The MCP request has already ended."));
         return;
     }

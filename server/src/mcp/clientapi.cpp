@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// What a running endpoint can ask of the MCP client behind its call (mcp.h): the call is found
-// through a token the MCP layer puts among the Context's request headers.
+// What a running endpoint can ask of the MCP client behind its call (mcp.h): the call comes
+// with the Context, as the CallLink the MCP layer handed the queue.
 #include "service.h"
+
+#include "../privateaccess.h"
 
 #include <qradio/context.h>
 #include <qradio/error.h>
@@ -10,71 +12,39 @@
 
 namespace qradio::mcp {
 
-namespace {
-struct Links
+//! The MCP call behind a Context, or null for any other caller.
+static const CallLink *linkOf(const Context &ctx)
 {
-    std::mutex mutex;
-    QHash<QString, CallLinks::Link> links;
-};
-Links &links()
-{
-    static Links instance;
-    return instance;
-}
-} // namespace
-
-void CallLinks::add(const QString &token, Link link)
-{
-    std::lock_guard lock(links().mutex);
-    links().links.insert(token, std::move(link));
-}
-
-void CallLinks::remove(const QString &token)
-{
-    std::lock_guard lock(links().mutex);
-    links().links.remove(token);
-}
-
-std::optional<CallLinks::Link> CallLinks::find(const QString &token)
-{
-    std::lock_guard lock(links().mutex);
-    const auto it = links().links.constFind(token);
-    if (it == links().links.constEnd())
-        return std::nullopt;
-    return *it;
-}
-
-static QString tokenOf(const Context &ctx)
-{
-    return QString::fromLatin1(ctx.header(kCallHeader));
+    return dynamic_cast<const CallLink *>(PrivateAccess::d(ctx)->caller.get());
 }
 
 bool isMcpCall(const Context &ctx)
 {
-    return CallLinks::find(tokenOf(ctx)).has_value();
+    return linkOf(ctx);
 }
 
 QJsonObject clientCapabilities(const Context &ctx)
 {
-    const auto link = CallLinks::find(tokenOf(ctx));
+    const CallLink *link = linkOf(ctx);
     return link ? link->capabilities : QJsonObject();
 }
 
 QJsonObject request(const Context &ctx, const QString &method, const QJsonObject &params, std::chrono::milliseconds timeout)
 {
-    const QString token = tokenOf(ctx);
-    const auto link = CallLinks::find(token);
+    const CallLink *link = linkOf(ctx);
     if (!link)
         throw Error(QStringLiteral("%1: this call did not come from an MCP client.").arg(method));
     if (QThread::currentThread() == link->thread)
         throw Error(QStringLiteral("%1: mcp::request() blocks; call it from a blocking endpoint, not a coroutine.").arg(method));
     auto waiter = std::make_shared<Waiter>();
     const std::weak_ptr<Service> weak = link->service;
-    link->mailbox->post([weak, token, method, params, waiter] {
-        if (auto s = weak.lock())
-            s->clientRequest(token, method, params, waiter);
+    link->mailbox->post([weak, call = link->call, method, params, waiter] {
+        auto s = weak.lock();
+        auto c = call.lock();
+        if (s && c)
+            s->clientRequest(c, method, params, waiter);
         else
-            waiter->complete({}, QStringLiteral("The server stopped."));
+            waiter->complete({}, QStringLiteral("The MCP request has already ended."));
     });
 
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -114,14 +84,14 @@ QJsonObject elicit(const Context &ctx, const QString &message, const QJsonObject
 
 void log(const Context &ctx, LogLevel level, const QJsonValue &data, const QString &logger)
 {
-    const QString token = tokenOf(ctx);
-    const auto link = CallLinks::find(token);
+    const CallLink *link = linkOf(ctx);
     if (!link)
         return;
-    const std::weak_ptr<Service> weak = link->service;
-    link->mailbox->post([weak, token, level, data, logger] {
-        if (auto s = weak.lock())
-            s->logFromCall(token, int(level), data, logger);
+    link->mailbox->post([weak = link->service, call = link->call, level, data, logger] {
+        auto s = weak.lock();
+        auto c = call.lock();
+        if (s && c)
+            s->logFromCall(c, int(level), data, logger);
     });
 }
 

@@ -79,10 +79,7 @@ void Service::detach()
     for (const auto &pending : std::as_const(m_pending))
         pending.waiter->complete({}, QStringLiteral("The server stopped."));
     m_pending.clear();
-    for (const auto &call : std::as_const(m_calls))
-        CallLinks::remove(call->token);
     m_calls.clear();
-    m_callsByToken.clear();
     for (const auto &session : std::as_const(m_sessions))
         if (session->outlet)
             session->outlet->close();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "../mailbox.h"
+#include "../queue/context_p.h"
 #include "catalog.h"
 #include "protocol.h"
 #include "session.h"
@@ -50,7 +51,6 @@ struct Call
     std::weak_ptr<Session> session;
     std::shared_ptr<Reply> reply;
     QString eventId;        //!< the queue job, once submitted
-    QString token;          //!< links the job's Context back to this call
     QString name;           //!< tool name, for log messages
     QJsonValue progressToken;
     double lastProgress = 0;
@@ -112,12 +112,12 @@ public:
     void ensureHost();
     //! notifications/resources/updated to the sessions subscribed to `uri`.
     void resourceUpdated(const QString &uri);
-    //! Called by mcp::request() through post(): sends a server request for the call `token`.
-    void clientRequest(const QString &token, const QString &method, const QJsonObject &params,
+    //! Called by mcp::request() through post(): sends a server request on behalf of `call`.
+    void clientRequest(const std::shared_ptr<Call> &call, const QString &method, const QJsonObject &params,
                        std::shared_ptr<Waiter> waiter);
     void dropClientRequest(const std::shared_ptr<Waiter> &waiter);
     //! Called by mcp::log() through post().
-    void logFromCall(const QString &token, int level, const QJsonValue &data, const QString &logger);
+    void logFromCall(const std::shared_ptr<Call> &call, int level, const QJsonValue &data, const QString &logger);
 
 private:
     class Host;
@@ -164,7 +164,6 @@ private:
 
     QHash<QString, std::shared_ptr<Session>> m_sessions;
     QHash<QString, std::shared_ptr<Call>> m_calls;
-    QHash<QString, std::weak_ptr<Call>> m_callsByToken;
     struct PendingRequest
     {
         std::weak_ptr<Call> call;
@@ -177,23 +176,16 @@ private:
     std::unique_ptr<QThreadPool> m_pool;      //!< completions
 };
 
-//! Links running jobs' Contexts to their calls, for mcp::request() and friends.
-class CallLinks
+//! What an MCP call lets its endpoint do (mcp::request(), mcp::log(), clientCapabilities()):
+//! the queue carries it to the endpoint's Context. Read from the worker; the call and the
+//! service are reached only on the network thread, through the mailbox.
+struct CallLink : CallerLink
 {
-public:
-    struct Link
-    {
-        std::weak_ptr<Service> service;
-        std::shared_ptr<Mailbox> mailbox;
-        QThread *thread = nullptr; //!< the network thread
-        QJsonObject capabilities;
-    };
-    static void add(const QString &token, Link link);
-    static void remove(const QString &token);
-    static std::optional<Link> find(const QString &token);
+    std::weak_ptr<Service> service;
+    std::weak_ptr<Call> call;
+    std::shared_ptr<Mailbox> mailbox;
+    QThread *thread = nullptr; //!< the network thread
+    QJsonObject capabilities;
 };
-
-//! The header that carries a call's token into the endpoint's Context.
-inline constexpr char kCallHeader[] = "x-qradio-mcp-call";
 
 } // namespace qradio::mcp

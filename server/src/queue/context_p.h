@@ -16,6 +16,15 @@
 
 namespace qradio {
 
+//! Who made a call when that is more than an HTTP request, and what it lets the endpoint do
+//! (MCP: requests to its client, log messages). The caller subclasses it and hands it to the
+//! queue with the call (Queue::Submission::caller); the queue only carries it to the Context.
+class CallerLink
+{
+public:
+    virtual ~CallerLink() = default;
+};
+
 //! The shared state behind a Context: written by the queue, read by the worker.
 class ContextPrivate : public std::enable_shared_from_this<ContextPrivate>
 {
@@ -25,6 +34,7 @@ public:
     QString eventId;
     QString clientAddress;
     QString username;
+    std::shared_ptr<const CallerLink> caller; //!< null for HTTP clients
     //! Posts to the network thread (set by the queue); messages go through it in order.
     std::function<void(std::function<void()>)> post;
     //! Called on the network thread with a log message (level, text).

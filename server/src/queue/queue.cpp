@@ -83,6 +83,7 @@ Queue::Joined Queue::submit(Submission s)
     job->observer = std::move(s.observer);
     job->groupKey = Scheduler::groupOf(*s.endpoint);
     auto ctx = std::make_shared<ContextPrivate>();
+    ctx->caller = std::move(s.caller);
     ctx->eventId = job->eventId;
     ctx->sessionHash = s.sessionHash.isEmpty() ? job->eventId : s.sessionHash;
     if (s.request) {

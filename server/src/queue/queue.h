@@ -18,6 +18,7 @@
 
 namespace qradio {
 class ArgumentError;
+class CallerLink;
 }
 
 namespace qradio::files {
@@ -58,6 +59,8 @@ public:
         Job::Format format = Job::Format::Queue;
         const Request *request = nullptr; //!< headers and peer for the Context
         std::function<void(const JobEvent &)> observer; //!< for Format::InProcess
+        //! What the caller lets the endpoint do beyond HTTP (MCP); carried to the Context.
+        std::shared_ptr<const CallerLink> caller;
         //! The caller ran api::normalizeArguments() already (to answer a refusal its own way):
         //! the arguments are not checked a second time.
         bool normalized = false;
