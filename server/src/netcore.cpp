@@ -5,7 +5,6 @@
 #include "http/tcpserver.h"
 #include "files/filestore.h"
 #include "files/urlfetch.h"
-#include "mcp/registry_p.h"
 #include "privateaccess.h"
 #include "queue/queue.h"
 #include "routes.h"
@@ -63,9 +62,6 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
         *error = conflict;
         return false;
     }
-    if (m_login->isEnabled() && o.mcpServer && o.token.isEmpty())
-        qCWarning(lcHttp) << "MCP at /gradio_api/mcp/ is not behind the login (as in Gradio); set an access token "
-                             "(--token) to protect it";
     m_files = std::make_unique<files::FileStore>(m_d->options);
     if (!m_files->isValid()) {
         *error = m_files->errorString();
@@ -106,9 +102,8 @@ void NetCore::installBuiltinRoutes()
     security::installRoutes(m_d->router, context);
     queue::installRoutes(m_d->router, context);
     files::installRoutes(m_d->router, context);
-    if (!m_d->mcp)
-        m_d->mcp = McpRegistryPrivate::make({});
-    mcp::installRoutes(m_d->router, context, *PrivateAccess::d(*m_d->mcp));
+    for (const auto &extension : std::as_const(m_d->extensions))
+        extension->install(m_d->router, context);
 }
 
 bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QString *error)

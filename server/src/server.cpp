@@ -4,6 +4,8 @@
 
 #include "security/tls.h"
 
+#include <qradio/mcp.h>
+
 #include <QRandomGenerator>
 
 namespace qradio {
@@ -45,6 +47,7 @@ Server::Server(ServerOptions options, QObject *parent) : QObject(parent), d(std:
     d->options = std::move(options);
     applyEnvironment(d->options); // once: setOptions() afterwards has the last word
     d->appId = qint64(QRandomGenerator::global()->generate64() >> 12); // fits a JSON double exactly
+    mcp(); // MCP is always there for stdio, and on HTTP with options.mcpServer
 }
 
 Server::~Server()
@@ -81,7 +84,7 @@ EndpointBuilder Server::addEndpoint(const QString &name, detail::Invoker invoker
     for (qsizetype i = 0; i < spec->invoker.paramSchemas.size(); ++i)
         spec->params.append(Param(QStringLiteral("param_%1").arg(i)));
     d->endpoints.append(spec);
-    return EndpointBuilder(spec);
+    return EndpointBuilder(spec, this);
 }
 
 RouteBuilder Server::route(const QByteArray &method, const QString &pattern, Handler handler)
@@ -269,7 +272,6 @@ EndpointBuilder &EndpointBuilder::queue(bool enabled) { m_spec->queue = enabled;
 EndpointBuilder &EndpointBuilder::concurrencyLimit(int limit)
 {
     m_spec->concurrencyLimit = std::max(0, limit);
-    m_spec->concurrencyLimitSet = true;
     return *this;
 }
 EndpointBuilder &EndpointBuilder::concurrencyId(const QString &id) { m_spec->concurrencyId = id; return *this; }
@@ -283,8 +285,11 @@ EndpointBuilder &EndpointBuilder::batch(int maxSize)
 }
 EndpointBuilder &EndpointBuilder::mcpTool(const QString &name)
 {
-    m_spec->mcpTool = true;
-    m_spec->mcpName = name;
+    if (m_server)
+        m_server->mcp().tool(*this, name);
+    else
+        qWarning("qradio::EndpointBuilder::mcpTool: '%s' is not an endpoint of a server; it is no tool",
+                 qPrintable(m_spec->name));
     return *this;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "api/endpointtable.h"
+#include "extension.h"
 #include "http/router.h"
 #include "netcore.h"
 
@@ -24,8 +25,10 @@ public:
     std::vector<std::function<std::optional<Response>(const Request &)>> beforeHooks;
     std::vector<std::function<void(const Request &, Response &)>> afterHooks;
     std::function<Response(const Request &, const std::exception &)> errorHook;
-    //! Server::mcp(): MCP tools, resources and prompts (created on first use).
+    //! Server::mcp(): MCP tools, resources and prompts (made with the server).
     std::shared_ptr<McpRegistry> mcp;
+    //! Parts that install routes of their own when the server listens (MCP).
+    QList<std::shared_ptr<Extension>> extensions;
 
     std::unique_ptr<QThread> thread;
     NetCore *core = nullptr;

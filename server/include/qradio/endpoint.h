@@ -15,6 +15,8 @@
 
 namespace qradio {
 
+class Server;
+
 //! One declared parameter: its name (C++ cannot see it), a description and an optional default.
 struct Param
 {
@@ -46,14 +48,11 @@ struct EndpointSpec
     Visibility visibility = Visibility::Public;
     bool queue = true;
     std::optional<int> concurrencyLimit; //!< unset: the server default; 0: unlimited
-    bool concurrencyLimitSet = false;
     QString concurrencyId;               //!< empty: the endpoint's own group
     std::optional<double> timeLimit;     //!< seconds
     double streamEvery = 0;              //!< seconds between streamed updates; 0: every value
     bool batch = false;
     int maxBatchSize = 4;
-    bool mcpTool = false;
-    QString mcpName;                     //!< empty: the api name
 };
 
 //! Returned by Server::api(); each setter returns the builder for chaining.
@@ -65,7 +64,10 @@ struct EndpointSpec
 class EndpointBuilder
 {
 public:
-    explicit EndpointBuilder(std::shared_ptr<EndpointSpec> spec) : m_spec(std::move(spec)) {}
+    //! `server`: the one the endpoint belongs to, for mcpTool().
+    explicit EndpointBuilder(std::shared_ptr<EndpointSpec> spec, Server *server = nullptr)
+        : m_spec(std::move(spec)), m_server(server)
+    {}
 
     //! Names (and describes) the parameters in order. Their count must match the function's.
     EndpointBuilder &params(std::initializer_list<Param> params);
@@ -90,6 +92,7 @@ public:
 
 private:
     std::shared_ptr<EndpointSpec> m_spec;
+    Server *m_server = nullptr;
 };
 
 } // namespace qradio

@@ -170,7 +170,6 @@ static ToolEntry makeTool(const std::shared_ptr<const EndpointSpec> &endpoint, c
 
 Catalog::Catalog(const QList<std::shared_ptr<const EndpointSpec>> &endpoints, const McpRegistryPrivate &registry)
 {
-    static const McpToolMeta noMeta;
     for (const auto &endpoint : endpoints) {
         if (auto resource = registry.resources.value(endpoint.get())) {
             ResourceEntry entry;
@@ -212,12 +211,12 @@ Catalog::Catalog(const QList<std::shared_ptr<const EndpointSpec>> &endpoints, co
             m_prompts.append(entry);
             continue;
         }
-        if (!endpoint->mcpTool)
-            continue;
         const auto meta = registry.tools.value(endpoint.get());
-        const QString name = unique(toolName(endpoint->mcpName.isEmpty() ? endpoint->name : endpoint->mcpName), m_toolIndex);
+        if (!meta)
+            continue;
+        const QString name = unique(toolName(meta->name.isEmpty() ? endpoint->name : meta->name), m_toolIndex);
         m_toolIndex.insert(name, m_tools.size());
-        m_tools.append(makeTool(endpoint, meta ? *meta : noMeta, name));
+        m_tools.append(makeTool(endpoint, *meta, name));
     }
 }
 

@@ -3,27 +3,51 @@
 #include "registry_p.h"
 
 #include "../privateaccess.h"
+#include "../routes.h"
+#include "../security/login.h"
 #include "../server_p.h"
 #include "catalog.h"
 #include "service.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcMcp)
 
 namespace qradio {
 
 // ---- Server::mcp ----------------------------------------------------------------------------
 
+namespace {
+//! MCP as an extension of the server: its service and routes, built each time it listens.
+class McpExtension : public Extension
+{
+public:
+    explicit McpExtension(McpRegistryPrivate *registry) : m_registry(registry) {}
+    void install(http::Router &router, const RouteContext &context) override
+    {
+        if (context.login && context.login->isEnabled() && context.options->mcpServer && context.options->token.isEmpty())
+            qCWarning(lcMcp) << "MCP at /gradio_api/mcp/ is not behind the login (as in Gradio); set an access "
+                                "token (--token) to protect it";
+        mcp::installRoutes(router, context, *m_registry);
+    }
+
+private:
+    McpRegistryPrivate *m_registry; //!< lives as long as the server
+};
+} // namespace
+
 McpRegistry &Server::mcp()
 {
-    if (!d->mcp)
-        d->mcp = McpRegistryPrivate::make({});
+    if (d->mcp)
+        return *d->mcp;
+    ServerPrivate *dp = d.get();
+    d->mcp = McpRegistryPrivate::make([this, dp](const QString &name, detail::Invoker invoker) {
+        addEndpoint(name, std::move(invoker));
+        return dp->endpoints.last();
+    });
     McpRegistryPrivate *r = PrivateAccess::d(*d->mcp);
-    r->server = d.get();
-    if (!r->addEndpoint) {
-        ServerPrivate *dp = d.get();
-        r->addEndpoint = [this, dp](const QString &name, detail::Invoker invoker) {
-            addEndpoint(name, std::move(invoker));
-            return dp->endpoints.last();
-        };
-    }
+    r->server = dp;
+    d->extensions.append(std::make_shared<McpExtension>(r));
     return *d->mcp;
 }
 
@@ -47,9 +71,8 @@ McpToolBuilder McpRegistry::addTool(const QString &name, detail::Invoker invoker
     // A private endpoint under a name of its own, so that MCP names never take API names.
     auto spec = d->addEndpoint(QStringLiteral("mcp_tool_") + name, std::move(invoker));
     spec->visibility = Visibility::Private;
-    spec->mcpTool = true;
-    spec->mcpName = name;
     auto meta = std::make_shared<McpToolMeta>();
+    meta->name = name;
     d->tools.insert(spec.get(), meta);
     return McpToolBuilder(spec, meta);
 }
@@ -62,14 +85,13 @@ McpToolBuilder McpRegistry::tool(const EndpointBuilder &endpoint, const QString 
             if (e.get() == &endpoint.spec())
                 spec = e;
     Q_ASSERT_X(spec, "qradio::McpRegistry::tool", "the endpoint must belong to this server");
-    spec->mcpTool = true;
-    if (!name.isEmpty())
-        spec->mcpName = name;
     auto meta = d->tools.value(spec.get());
     if (!meta) {
         meta = std::make_shared<McpToolMeta>();
         d->tools.insert(spec.get(), meta);
     }
+    if (!name.isEmpty())
+        meta->name = name;
     return McpToolBuilder(spec, meta);
 }
 

@@ -19,6 +19,7 @@ class Service;
 //! MCP-only settings of a tool; the rest lives in its EndpointSpec.
 struct McpToolMeta
 {
+    QString name; //!< empty: the endpoint's api name
     QString title;
     QJsonObject annotations;
     QJsonObject inputSchema;  //!< empty: generated from the parameters
@@ -49,7 +50,7 @@ class McpRegistryPrivate
 public:
     static std::shared_ptr<McpRegistry> make(McpRegistry::AddEndpoint addEndpoint);
 
-    McpRegistry::AddEndpoint addEndpoint; //!< unset when created by listen() (registration closed)
+    McpRegistry::AddEndpoint addEndpoint; //!< Server::addEndpoint, for MCP-only tools, resources, prompts
     ServerPrivate *server = nullptr;
     //! By endpoint: MCP settings of tools, and the endpoints that are resources or prompts.
     QHash<const EndpointSpec *, std::shared_ptr<McpToolMeta>> tools;

@@ -24,7 +24,7 @@ void Scheduler::setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &e
     m_defaultLimit = defaultLimit;
     for (const auto &endpoint : endpoints) {
         const QString key = groupOf(*endpoint);
-        const int limit = endpoint->concurrencyLimitSet ? endpoint->concurrencyLimit.value_or(0) : defaultLimit;
+        const int limit = endpoint->concurrencyLimit.value_or(defaultLimit);
         const bool known = m_groups.contains(key);
         Group &group = groupFor(key);
         if (!known)

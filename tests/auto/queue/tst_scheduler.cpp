@@ -20,7 +20,6 @@ private:
         spec->id = id;
         spec->name = u"fn%1"_s.arg(id);
         spec->concurrencyLimit = limit;
-        spec->concurrencyLimitSet = limit.has_value();
         spec->concurrencyId = group;
         return spec;
     }
