@@ -22,6 +22,7 @@
 //! they never take an API name): like Gradio's private endpoints, not in /info and not
 //! callable by name over the Gradio API.
 
+#include <qradio/detail/mcpbuilder.h>
 #include <qradio/endpoint.h>
 
 #include <QJsonArray>
@@ -194,16 +195,14 @@ struct McpToolMeta;
 struct McpResourceMeta;
 struct McpPromptMeta;
 
+
 //! Returned by McpRegistry::tool(); each setter returns the builder for chaining.
-class McpToolBuilder
+class McpToolBuilder : public detail::McpBuilder<McpToolBuilder, McpToolMeta>
 {
 public:
-    McpToolBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpToolMeta> meta);
+    using McpBuilder::McpBuilder;
     //! Names (and describes, with defaults and choices) the parameters, as EndpointBuilder::params.
     McpToolBuilder &params(std::initializer_list<Param> params);
-    McpToolBuilder &description(const QString &text);
-    //! A human-readable name for clients' UIs.
-    McpToolBuilder &title(const QString &title);
     //! Tool annotations: readOnlyHint, destructiveHint, idempotentHint, openWorldHint.
     McpToolBuilder &annotations(const QJsonObject &annotations);
     //! Replaces the inputSchema generated from the parameters (arguments are still matched to
@@ -216,50 +215,30 @@ public:
     McpToolBuilder &structuredOutput(bool enabled = true);
     //! `_meta` of the tool listing (e.g. {"openai/outputTemplate": ...}).
     McpToolBuilder &meta(const QJsonObject &meta);
-    //! Queue settings (concurrency limit, time limit, ...) of the underlying endpoint.
-    EndpointBuilder endpoint() const { return EndpointBuilder(m_spec); }
-
-private:
-    std::shared_ptr<EndpointSpec> m_spec;
-    std::shared_ptr<McpToolMeta> m_meta;
 };
 
 //! Returned by McpRegistry::resource().
-class McpResourceBuilder
+class McpResourceBuilder : public detail::McpBuilder<McpResourceBuilder, McpResourceMeta>
 {
 public:
-    McpResourceBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpResourceMeta> meta);
-    McpResourceBuilder &description(const QString &text);
-    McpResourceBuilder &title(const QString &title);
+    using McpBuilder::McpBuilder;
     //! Default "text/plain".
     McpResourceBuilder &mimeType(const QString &mimeType);
     //! Resource annotations: audience, priority, lastModified.
     McpResourceBuilder &annotations(const QJsonObject &annotations);
     //! Completion of a template variable.
     McpResourceBuilder &complete(const QString &variable, mcp::Completer completer);
-    EndpointBuilder endpoint() const { return EndpointBuilder(m_spec); }
-
-private:
-    std::shared_ptr<EndpointSpec> m_spec;
-    std::shared_ptr<McpResourceMeta> m_meta;
 };
 
 //! Returned by McpRegistry::prompt().
-class McpPromptBuilder
+class McpPromptBuilder : public detail::McpBuilder<McpPromptBuilder, McpPromptMeta>
 {
 public:
-    McpPromptBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpPromptMeta> meta);
+    using McpBuilder::McpBuilder;
     //! Names and describes the arguments; one with a default is optional.
     McpPromptBuilder &params(std::initializer_list<Param> params);
-    McpPromptBuilder &description(const QString &text);
-    McpPromptBuilder &title(const QString &title);
     //! Completion of an argument. Arguments with choices complete from them without one.
     McpPromptBuilder &complete(const QString &argument, mcp::Completer completer);
-    EndpointBuilder endpoint() const { return EndpointBuilder(m_spec); }
-
-private:
-    std::shared_ptr<EndpointSpec> m_spec;
-    std::shared_ptr<McpPromptMeta> m_meta;
 };
 
 class McpRegistryPrivate;

@@ -142,25 +142,27 @@ void McpRegistry::resourceUpdated(const QString &uri)
 
 // ---- builders -------------------------------------------------------------------------------
 
-McpToolBuilder::McpToolBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpToolMeta> meta)
-    : m_spec(std::move(spec)), m_meta(std::move(meta))
-{}
+template<typename Builder, typename Meta>
+Builder &detail::McpBuilder<Builder, Meta>::description(const QString &text)
+{
+    m_spec->description = text;
+    return self();
+}
+
+template<typename Builder, typename Meta>
+Builder &detail::McpBuilder<Builder, Meta>::title(const QString &title)
+{
+    m_meta->title = title;
+    return self();
+}
+
+template class detail::McpBuilder<McpToolBuilder, McpToolMeta>;
+template class detail::McpBuilder<McpResourceBuilder, McpResourceMeta>;
+template class detail::McpBuilder<McpPromptBuilder, McpPromptMeta>;
 
 McpToolBuilder &McpToolBuilder::params(std::initializer_list<Param> params)
 {
     EndpointBuilder(m_spec).params(params);
-    return *this;
-}
-
-McpToolBuilder &McpToolBuilder::description(const QString &text)
-{
-    m_spec->description = text;
-    return *this;
-}
-
-McpToolBuilder &McpToolBuilder::title(const QString &title)
-{
-    m_meta->title = title;
     return *this;
 }
 
@@ -195,22 +197,6 @@ McpToolBuilder &McpToolBuilder::meta(const QJsonObject &meta)
     return *this;
 }
 
-McpResourceBuilder::McpResourceBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpResourceMeta> meta)
-    : m_spec(std::move(spec)), m_meta(std::move(meta))
-{}
-
-McpResourceBuilder &McpResourceBuilder::description(const QString &text)
-{
-    m_spec->description = text;
-    return *this;
-}
-
-McpResourceBuilder &McpResourceBuilder::title(const QString &title)
-{
-    m_meta->title = title;
-    return *this;
-}
-
 McpResourceBuilder &McpResourceBuilder::mimeType(const QString &mimeType)
 {
     m_meta->mimeType = mimeType;
@@ -229,25 +215,9 @@ McpResourceBuilder &McpResourceBuilder::complete(const QString &variable, mcp::C
     return *this;
 }
 
-McpPromptBuilder::McpPromptBuilder(std::shared_ptr<EndpointSpec> spec, std::shared_ptr<McpPromptMeta> meta)
-    : m_spec(std::move(spec)), m_meta(std::move(meta))
-{}
-
 McpPromptBuilder &McpPromptBuilder::params(std::initializer_list<Param> params)
 {
     EndpointBuilder(m_spec).params(params);
-    return *this;
-}
-
-McpPromptBuilder &McpPromptBuilder::description(const QString &text)
-{
-    m_spec->description = text;
-    return *this;
-}
-
-McpPromptBuilder &McpPromptBuilder::title(const QString &title)
-{
-    m_meta->title = title;
     return *this;
 }
 
