@@ -51,10 +51,10 @@ QJsonArray normalizeArguments(const EndpointSpec &endpoint, QJsonArray args)
     return args;
 }
 
-QJsonArray namedToPositional(const EndpointSpec &endpoint, const QJsonObject &named)
+QJsonArray namedToPositional(const EndpointSpec &endpoint, const QJsonObject &named, UnknownNames unknown)
 {
     const QStringList names = parameterNames(endpoint);
-    for (auto it = named.begin(); it != named.end(); ++it)
+    for (auto it = named.begin(); unknown == UnknownNames::Refuse && it != named.end(); ++it)
         if (!names.contains(it.key()))
             throw ArgumentError(it.key(), QStringLiteral("Parameter '%1' is not a valid keyword argument").arg(it.key()));
     QJsonArray args;

@@ -13,8 +13,13 @@ namespace qradio::api {
 //! Throws ArgumentError naming the parameter.
 QJsonArray normalizeArguments(const EndpointSpec &endpoint, QJsonArray args);
 
-//! Maps named arguments (/call/v2) to positions, as the Python client does.
-QJsonArray namedToPositional(const EndpointSpec &endpoint, const QJsonObject &named);
+//! What namedToPositional() does with a name no parameter has.
+enum class UnknownNames { Refuse, Ignore };
+//! Maps named arguments to positions: absent ones take their defaults; a required one absent
+//! throws ArgumentError naming it. /call/v2 refuses unknown names, as the Python client does;
+//! MCP ignores them (a tool's schema does not forbid them).
+QJsonArray namedToPositional(const EndpointSpec &endpoint, const QJsonObject &named,
+                             UnknownNames unknown = UnknownNames::Refuse);
 
 QStringList parameterNames(const EndpointSpec &endpoint);
 

@@ -313,19 +313,13 @@ void Service::callTool(const Message &m, const Incoming &in)
         in.reply->finish(errorMessage(m.id, code::InvalidParams, QStringLiteral("params.arguments must be an object")));
         return;
     }
-    // Named arguments to positions; unknown names are ignored, as the schema does not forbid them.
-    const QJsonObject named = arguments.toObject();
     const EndpointSpec &endpoint = *tool->endpoint;
     QJsonArray args;
-    for (const Param &p : endpoint.params) {
-        if (named.contains(p.name)) {
-            args.append(named.value(p.name));
-        } else if (p.hasDefault()) {
-            args.append(p.defaultValue);
-        } else {
-            in.reply->finish(toolFailure(m.id, QStringLiteral("Input validation error: '%1' is a required property").arg(p.name)));
-            return;
-        }
+    try {
+        args = api::namedToPositional(endpoint, arguments.toObject(), api::UnknownNames::Ignore);
+    } catch (const ArgumentError &e) {
+        in.reply->finish(toolFailure(m.id, QStringLiteral("Input validation error: '%1' is a required property").arg(e.parameter())));
+        return;
     }
     try {
         for (qsizetype i = 0; i < args.size(); ++i)
