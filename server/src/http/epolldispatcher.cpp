@@ -140,6 +140,10 @@ int EpollDispatcher::remainingTime(int timerId)
 
 void EpollDispatcher::wakeUp()
 {
+    // Qt calls this on every postEvent(): while the eventfd is signalled and not yet read,
+    // another write only costs a system call (and the reader's wake-up is already due).
+    if (!m_signalled.testAndSetAcquire(0, 1))
+        return;
     const quint64 one = 1;
     [[maybe_unused]] const auto written = ::write(m_wake, &one, sizeof one);
 }
@@ -196,6 +200,9 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         if (fd == m_wake) {
             quint64 count;
             [[maybe_unused]] const auto read = ::read(m_wake, &count, sizeof count);
+            // After the read: a post from now on signals again. Events posted before it are
+            // sent at the start of the next processEvents().
+            m_signalled.storeRelease(0);
             continue;
         }
         if (flags.testFlag(QEventLoop::ExcludeSocketNotifiers))

@@ -59,6 +59,7 @@ private:
 
     int m_epoll = -1;
     int m_wake = -1; //!< eventfd: wakeUp() from any thread
+    QAtomicInt m_signalled; //!< the eventfd was written and not read since
     QHash<qintptr, Notifiers> m_sockets;
     QHash<int, Timer> m_timers;
     std::multimap<qint64, int> m_schedule; //!< due time (ms, steady clock) → timer id

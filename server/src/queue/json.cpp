@@ -5,21 +5,90 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cmath>
+
 namespace qradio::json {
+
+//! What QJsonDocument writes for a scalar, through QJsonDocument itself (the slow way).
+static void appendScalarByQt(QByteArray &out, const QJsonValue &value)
+{
+    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    out += QByteArrayView(wrapped).sliced(1, wrapped.size() - 2);
+}
+
+//! A string as QJsonDocument writes it: plain printable ASCII directly, anything with escapes
+//! or non-ASCII characters through Qt.
+static void appendString(QByteArray &out, const QString &s)
+{
+    for (const QChar c : s)
+        if (c.unicode() < 0x20 || c.unicode() > 0x7e || c == u'"' || c == u'\\') {
+            appendScalarByQt(out, s);
+            return;
+        }
+    out += '"';
+    out += s.toLatin1();
+    out += '"';
+}
+
+// Written here rather than with QJsonDocument: a streamed event serialises a handful of small
+// values, and a QJsonDocument (and its CBOR container) per value was most of a frame's cost.
+// The output is byte for byte QJsonDocument's Compact form (tst_frames compares them).
+static void appendCompact(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        out += "null";
+        return;
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        return;
+    case QJsonValue::Double: {
+        const double d = value.toDouble();
+        constexpr double kExactIntegers = 9007199254740992.0; // 2^53
+        if (qIsFinite(d) && d == std::trunc(d) && std::abs(d) < kExactIntegers && !(d == 0 && std::signbit(d)))
+            out += QByteArray::number(qint64(d));
+        else
+            appendScalarByQt(out, value); // fractions, large values, -0, infinities
+        return;
+    }
+    case QJsonValue::String:
+        appendString(out, value.toString());
+        return;
+    case QJsonValue::Array: {
+        const QJsonArray array = value.toArray();
+        out += '[';
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (i)
+                out += ',';
+            appendCompact(out, array.at(i));
+        }
+        out += ']';
+        return;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        out += '{';
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (it != object.begin())
+                out += ',';
+            appendString(out, it.key());
+            out += ':';
+            appendCompact(out, it.value());
+        }
+        out += '}';
+        return;
+    }
+    case QJsonValue::Undefined:
+        appendScalarByQt(out, value);
+        return;
+    }
+}
 
 QByteArray compact(const QJsonValue &value)
 {
-    switch (value.type()) {
-    case QJsonValue::Object:
-        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    case QJsonValue::Array:
-        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    default: {
-        // Scalars: serialise inside an array and strip the brackets, so formatting matches.
-        const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-        return wrapped.mid(1, wrapped.size() - 2);
-    }
-    }
+    QByteArray out;
+    appendCompact(out, value);
+    return out;
 }
 
 static void appendPythonString(QByteArray &out, const QString &s)
@@ -102,7 +171,10 @@ void ObjectWriter::key(const char *key)
 ObjectWriter &ObjectWriter::add(const char *k, const QJsonValue &value)
 {
     key(k);
-    m_out += m_python ? python(value) : compact(value);
+    if (m_python)
+        m_out += python(value);
+    else
+        appendCompact(m_out, value);
     return *this;
 }
 

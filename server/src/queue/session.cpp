@@ -58,9 +58,23 @@ void Session::push(Frame frame)
 {
     m_touched.start();
     m_outboxBytes += frame.bytes.size();
+    const bool last = !frame.completesEvent.isEmpty();
     m_outbox.append(std::move(frame));
-    if (m_stream)
+    if (!m_stream)
+        return;
+    if (last || m_outboxBytes >= kSocketHighWater / 4) {
         drain();
+        return;
+    }
+    // Frames that end nothing (estimations, starts, a generator's values) wait for the end of
+    // this pass of the event loop and leave together: one write, one hand-off to the network
+    // thread for what a fast generator yields in a burst.
+    if (!std::exchange(m_drainPosted, true))
+        QMetaObject::invokeMethod(this, [this] {
+            m_drainPosted = false;
+            if (m_stream)
+                drain();
+        }, Qt::QueuedConnection);
 }
 
 void Session::addPending(const QString &eventId, qint64 argBytes)

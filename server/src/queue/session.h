@@ -98,6 +98,7 @@ private:
     bool m_stalled = false;                 //!< frames wait in the outbox
     qint64 m_maxBacklog = 0;
     bool m_congested = false;
+    bool m_drainPosted = false;             //!< a drain() is queued for the end of this pass
     QTimer m_heartbeat;
     QTimer m_stall;                         //!< looks again when the client has read nothing for a while
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The frames a job's events become (queue/frames.h), byte for byte, for queue/data and /call.
 #include "queue/frames.h"
+#include "queue/json.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -103,6 +104,30 @@ private slots:
         QCOMPARE(frames::heartbeat(false), QByteArray("event: heartbeat\ndata: null\n\n"));
         QVERIFY(frames::sessionNotFound().contains("\"session_not_found\":true"));
         QVERIFY(frames::serverStopped(true).contains("Server stopped unexpectedly."));
+    }
+
+    //! json::compact writes values itself: byte for byte what QJsonDocument writes.
+    void compactMatchesQJsonDocument()
+    {
+        const QByteArray doc = QByteArrayLiteral(
+            "[0, -0.0, 1, -1, 3.0, 0.1, -2.5, 1e15, 1e20, 9007199254740991, 9007199254740993, -9007199254740992,"
+            " 123456789012345678901234567890, 1.7976931348623157e308, 5e-324, 1e-7, 0.30000000000000004,"
+            " true, false, null, \"\", \"plain text\", \"quote \\\" and \\\\ slash\", \"tab\\t nl\\n\","
+            " \"\\u0001\\u001f\", \"caf\u00e9 \u65e5\u672c \\ud83d\\ude00\", \"/slash\", \"\\u007f del\","
+            " [], {}, [[\"replace\", [], 42]], {\"b\": 1, \"a\": [1, 2.5, \"x\"], \"k\\\"ey\": {\"n\": null}}]");
+        QJsonParseError error;
+        const QJsonArray values = QJsonDocument::fromJson(doc, &error).array();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QVERIFY(values.size() > 30);
+        for (const QJsonValue &v : values) {
+            const QByteArray wrapped = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+            QCOMPARE(qradio::json::compact(v), wrapped.mid(1, wrapped.size() - 2));
+        }
+        QCOMPARE(qradio::json::compact(values), QJsonDocument(values).toJson(QJsonDocument::Compact));
+        // Values made in C++ rather than parsed (doubles that hold integers, infinities).
+        for (const double d : {2.0, -0.0, 1e300, qInf(), -qInf(), qQNaN(), 4503599627370496.5, 1e16})
+            QCOMPARE(qradio::json::compact(QJsonValue(d)),
+                     QJsonDocument(QJsonArray{d}).toJson(QJsonDocument::Compact).chopped(1).mid(1));
     }
 };
 
