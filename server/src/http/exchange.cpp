@@ -168,12 +168,24 @@ bool Exchange::write(const QByteArray &data)
     return true;
 }
 
-void Exchange::end()
+void Exchange::end(const QByteArray &last)
 {
     if (m_state != State::Streaming)
         return;
     m_state = State::Done;
-    out(m_chunked && !isHead() ? QByteArray("0\r\n\r\n") : QByteArray(), true);
+    if (isHead()) {
+        out({}, true);
+        return;
+    }
+    QByteArray bytes;
+    if (m_chunked) {
+        if (!last.isEmpty())
+            bytes = QByteArray::number(last.size(), 16) + "\r\n" + last + "\r\n";
+        bytes += "0\r\n\r\n";
+    } else {
+        bytes = last;
+    }
+    out(std::move(bytes), true);
 }
 
 qint64 Exchange::buffered() const

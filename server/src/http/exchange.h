@@ -58,8 +58,9 @@ public:
     //! Sends one piece of a streamed body. Returns false if the client is gone or too slow
     //! (its unsent data passed the limit, so the connection was cut).
     bool write(const QByteArray &data);
-    //! Ends a streamed body.
-    void end();
+    //! Ends a streamed body; `last`, if any, goes in the same write as the end (a client that
+    //! reads the last message and the end together need not drop the connection).
+    void end(const QByteArray &last = {});
     //! Bytes written but not yet taken by the client.
     qint64 buffered() const;
     //! Drops the connection (a client too slow to keep up); closed() follows.

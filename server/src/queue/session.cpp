@@ -157,14 +157,6 @@ void Session::drain()
             completed.append(frame.completesEvent);
         }
     }
-    const auto send = [&](const QByteArray &tail) {
-        batch += tail;
-        if (!batch.isEmpty() && !m_stream->write(batch))
-            return false; // the stream is gone; closed() reports it
-        for (const QString &eventId : std::as_const(completed))
-            Q_EMIT delivered(eventId);
-        return true;
-    };
     if (!m_stream) {
         // Held back for a reader that has not opened its stream: it gets the stall time to come,
         // then the session counts as gone (its generators must not hold their workers forever).
@@ -185,15 +177,25 @@ void Session::drain()
         }
         return;
     }
-    const bool closing = m_pending.isEmpty(); // every event of the session has had its last word
-    if (!send(closing && m_flavour == Flavour::Queue ? frames::closeStream() : QByteArray()) || !m_stream)
-        return;
-    if (closing) {
+    if (m_pending.isEmpty()) {
+        // Every event of the session has had its last word: the frames, the close_stream and the
+        // end of the response leave in one write.
+        if (!m_stream->isOpen())
+            return; // closed() reports it
+        if (m_flavour == Flavour::Queue)
+            batch += frames::closeStream();
         m_stalled = false;
-        m_stall.stop();
-        endStream();
+        endStream(batch);
+        for (const QString &eventId : std::as_const(completed))
+            Q_EMIT delivered(eventId);
         return;
     }
+    if (!batch.isEmpty() && !m_stream->write(batch))
+        return; // the stream is gone; closed() reports it
+    for (const QString &eventId : std::as_const(completed))
+        Q_EMIT delivered(eventId);
+    if (!m_stream)
+        return;
     // Behind: frames wait here, or a held-back generator waits for the socket to drain.
     if (!m_outbox.isEmpty() || (m_congested && backlog() >= kDrained)) {
         if (!m_stalled) { // waiting starts now, not at the last write of a quiet stream
@@ -227,13 +229,13 @@ void Session::heartbeat()
     m_stream->write(frames::heartbeat(m_flavour == Flavour::Queue));
 }
 
-void Session::endStream()
+void Session::endStream(const QByteArray &last)
 {
     m_heartbeat.stop();
     m_stall.stop();
     if (m_stream) {
         detach();
-        m_stream->end();
+        m_stream->end(last);
         m_stream = nullptr;
     }
     if (isIdle())

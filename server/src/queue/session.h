@@ -74,7 +74,8 @@ Q_SIGNALS:
 private:
     void drain();
     void heartbeat();
-    void endStream();
+    //! Ends the stream, `last` going out with its end.
+    void endStream(const QByteArray &last = {});
     void detach();
     qint64 backlog() const;
 
