@@ -3,16 +3,18 @@
 # Included from server/CMakeLists.txt.
 set(_qradio_mcp_sources
   include/qradio/mcp.h
+  include/qradio/mcpclient.h
+  include/qradio/mcpcontent.h
   src/mcp/calls.cpp
   src/mcp/catalog.cpp
   src/mcp/catalog.h
-  src/mcp/clientapi.cpp
-  src/mcp/content.cpp
+  src/mcp/mcpclient.cpp
+  src/mcp/mcpcontent.cpp
   src/mcp/landing.cpp
   src/mcp/landing.h
   src/mcp/protocol.cpp
   src/mcp/protocol.h
-  src/mcp/registry.cpp
+  src/mcp/mcp.cpp
   src/mcp/registry_p.h
   src/mcp/routes.cpp
   src/mcp/service.cpp
