@@ -20,13 +20,19 @@ bool Responder::jsonBody(Exchange *exchange, QJsonObject *out)
     const QString msg = error.error != QJsonParseError::NoError
         ? QStringLiteral("JSON decode error: %1 at offset %2").arg(error.errorString()).arg(error.offset)
         : QStringLiteral("Input should be a JSON object");
-    const QJsonObject item{{QStringLiteral("type"), error.error != QJsonParseError::NoError ? QStringLiteral("json_invalid")
-                                                                                          : QStringLiteral("model_attributes_type")},
-                           {QStringLiteral("loc"), QJsonArray{QStringLiteral("body"), int(error.offset)}},
-                           {QStringLiteral("msg"), msg},
-                           {QStringLiteral("input"), QJsonObject()}};
-    respond(exchange, Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422));
+    respond(exchange, validationError(error.error != QJsonParseError::NoError ? QStringLiteral("json_invalid")
+                                                                             : QStringLiteral("model_attributes_type"),
+                                      {QStringLiteral("body"), int(error.offset)}, msg, QJsonObject()));
     return false;
+}
+
+Response validationError(const QString &type, const QJsonArray &loc, const QString &msg, const QJsonValue &input)
+{
+    const QJsonObject item{{QStringLiteral("type"), type},
+                           {QStringLiteral("loc"), loc},
+                           {QStringLiteral("msg"), msg},
+                           {QStringLiteral("input"), input}};
+    return Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422);
 }
 
 } // namespace qradio::http

@@ -3,11 +3,16 @@
 
 #include <qradio/http.h>
 
+#include <QJsonArray>
+
 class QJsonObject;
 
 namespace qradio::http {
 
 class Exchange;
+
+//! FastAPI's answer to a request body that does not fit: 422 with one `detail` item.
+Response validationError(const QString &type, const QJsonArray &loc, const QString &msg, const QJsonValue &input);
 
 //! How a built-in route answers. Every response and stream head passes the server's CORS rule
 //! and the after-request hooks on its way out; routes see nothing else of the server.

@@ -18,11 +18,9 @@ static void join(const RouteContext &c, Exchange *ex)
     if (!c.out->jsonBody(ex, &body))
         return;
     if (!body.value(QLatin1String("data")).isArray()) {
-        const QJsonObject item{{QStringLiteral("type"), QStringLiteral("list_type")},
-                               {QStringLiteral("loc"), QJsonArray{QStringLiteral("body"), QStringLiteral("data")}},
-                               {QStringLiteral("msg"), QStringLiteral("Input should be a valid list")},
-                               {QStringLiteral("input"), body.value(QLatin1String("data"))}};
-        c.out->respond(ex, Response::json(QJsonObject{{QStringLiteral("detail"), QJsonArray{item}}}, 422));
+        c.out->respond(ex, http::validationError(QStringLiteral("list_type"), {QStringLiteral("body"), QStringLiteral("data")},
+                                                 QStringLiteral("Input should be a valid list"),
+                                                 body.value(QLatin1String("data"))));
         return;
     }
     const QJsonValue fnIndex = body.value(QLatin1String("fn_index"));
