@@ -114,6 +114,30 @@ private slots:
         QVERIFY2(last->endsWith("data: {\"msg\":\"close_stream\",\"event_id\":null}\n\n"), raw.constData());
     }
 
+    void badJoinBodiesGetFastApisValidationError()
+    {
+        const auto post = [this](const QByteArray &body) {
+            return rawRequest(port, "POST /gradio_api/queue/join HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                    "application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        };
+        const auto detail = [](const RawResponse &r) {
+            return QJsonDocument::fromJson(r.body).object().value(u"detail"_s).toArray().at(0).toObject();
+        };
+        const RawResponse notList = post("{\"data\":5,\"fn_index\":0,\"session_hash\":\"v\"}");
+        QCOMPARE(notList.status, 422);
+        QCOMPARE(detail(notList), (QJsonObject{{u"type"_s, u"list_type"_s},
+                                               {u"loc"_s, QJsonArray{u"body"_s, u"data"_s}},
+                                               {u"msg"_s, u"Input should be a valid list"_s},
+                                               {u"input"_s, 5}}));
+        const RawResponse broken = post("{\"data\":[");
+        QCOMPARE(broken.status, 422);
+        QCOMPARE(detail(broken).value(u"type"_s).toString(), u"json_invalid"_s);
+        QCOMPARE(detail(broken).value(u"loc"_s).toArray().at(0).toString(), u"body"_s);
+        const RawResponse notObject = post("[1]");
+        QCOMPARE(notObject.status, 422);
+        QCOMPARE(detail(notObject).value(u"type"_s).toString(), u"model_attributes_type"_s);
+    }
+
     void anUnreadSessionIsDroppedWithItsResults()
     {
         QCOMPARE(join(u"forgotten"_s, u"x"_s).status, 200);
