@@ -111,11 +111,14 @@ try {
 
   console.log(`app: ${app}`);
   console.log(`node ${process.version}, ${perRound * rounds} calls per kind after ${warmup} warm-up calls, sequential, keep-alive`);
-  console.log("kind        p50 ms   p90 ms   p99 ms   mean ms");
+  console.log("kind        p50 ms   p90 ms   p99 ms   mean ms   p50 / http-get p50");
+  const base = stats(samples["http-get"]).p50;
   for (const [name, list] of Object.entries(samples)) {
     const s = stats(list);
-    console.log(`${name.padEnd(10)} ${[s.p50, s.p90, s.p99, s.mean].map((x) => x.toFixed(3).padStart(8)).join(" ")}`);
+    console.log(`${name.padEnd(10)} ${[s.p50, s.p90, s.p99, s.mean].map((x) => x.toFixed(3).padStart(8)).join(" ")}` +
+      `   ${(s.p50 / base).toFixed(2)}x`);
   }
+  console.log("targets (issue 10): api-run <= 1.5x, mcp-sdk <= 2x");
   await transport.terminateSession().catch(() => {});
   await client.close();
 } finally {

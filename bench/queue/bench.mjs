@@ -101,6 +101,7 @@ console.log(`\n== Round trip, ${CALLS} sequential calls after ${WARMUP} warm-up 
 console.log(`@gradio/client predict("/noop"): p50 ${ms(predict.p50)}  p99 ${ms(predict.p99)}  mean ${ms(predict.mean)}` +
   `  (${(CALLS / wall).toFixed(0)} calls/s, server CPU ${ms(serverCpuPerCall)} per call)`);
 console.log(`plain HTTP GET /health:          p50 ${ms(http1.p50)}  p99 ${ms(http1.p99)}  mean ${ms(http1.mean)}`);
+console.log(`predict p50 / GET /health p50:   ${(predict.p50 / http1.p50).toFixed(2)}x  (target <= 3x)`);
 
 // ---- 2. streamed events per second --------------------------------------------------------------
 async function joinQueue(name, data, session) {
