@@ -22,7 +22,7 @@ namespace qradio::detail {
 
 namespace {
 
-// WindowSpec carries qradio::Permissions bits as they are.
+// WindowSpec carries the app's qradio::Permissions; their bits become DesktopPermissions as they are.
 static_assert(int(Permission::Camera) == int(DesktopPermission::Camera)
               && int(Permission::Microphone) == int(DesktopPermission::Microphone)
               && int(Permission::Notifications) == int(DesktopPermission::Notifications)
@@ -107,21 +107,22 @@ private:
         DesktopOptions o;
         o.url = spec.url;
         o.gradioClientUrl = spec.gradioClientUrl;
-        o.title = spec.title;
+        const LaunchOptions &app = spec.options;
+        o.title = app.title;
         o.fallbackTitle = spec.fallbackTitle;
-        if (!spec.iconPath.isEmpty())
-            o.icon = QIcon(spec.iconPath);
-        o.appId = spec.appId;
-        o.devTools = spec.devTools;
-        o.allowedPermissions = DesktopPermissions::fromInt(spec.permissions);
-        o.persistentStorage = spec.persistentStorage;
-        o.defaultSize = spec.size;
-        o.openExternal = spec.openExternal;
+        if (!app.iconPath.isEmpty())
+            o.icon = QIcon(app.iconPath);
+        o.appId = app.appId;
+        o.devTools = app.devTools;
+        o.allowedPermissions = DesktopPermissions::fromInt(app.permissions.toInt());
+        o.persistentStorage = app.persistentStorage;
+        o.defaultSize = app.windowSize;
+        o.openExternal = app.openExternal;
         if (!spec.serverCertificate.isEmpty())
             o.serverCertificate = QSslCertificate(spec.serverCertificate, QSsl::Pem);
         if (!o.icon.isNull())
             QApplication::setWindowIcon(o.icon);
-        QGuiApplication::setDesktopFileName(spec.appId);
+        QGuiApplication::setDesktopFileName(app.appId);
 
         m_window = new DesktopWindow(std::move(o));
         m_window->setAttribute(Qt::WA_DeleteOnClose, false);

@@ -6,33 +6,27 @@
 // Both sides are built from this one header in the same build; kFrontendAbi guards against
 // picking up a module from another build.
 
-#include <QSize>
+#include <qradio/app.h>
+
 #include <QString>
 #include <QUrl>
-
-#include <functional>
 
 class QCoreApplication;
 
 namespace qradio::detail {
 
-inline constexpr char kFrontendAbi[] = "qradio-frontend/2 Qt " QT_VERSION_STR " qradio " QRADIO_VERSION;
+inline constexpr char kFrontendAbi[] = "qradio-frontend/3 Qt " QT_VERSION_STR " qradio " QRADIO_VERSION;
 inline constexpr char kFrontendAbiSymbol[] = "qradio_frontend_abi";
 inline constexpr char kFrontendFactorySymbol[] = "qradio_create_frontend";
 
+//! The window to show: the app's own options as it passed them to launch() (with appId and
+//! devTools settled by the launcher), and what the launcher learnt from the running server.
 struct WindowSpec
 {
+    LaunchOptions options;
     QUrl url;                 //!< the page
     QUrl gradioClientUrl;     //!< the server's bundled @gradio/client
-    QString title;            //!< fixed title, or empty to follow the page
-    QString fallbackTitle;
-    QString iconPath;
-    QString appId;
-    bool devTools = false;
-    int permissions = 0;      //!< qradio::Permissions bits (same values as DesktopPermissions)
-    bool persistentStorage = false;
-    QSize size;
-    std::function<bool(const QUrl &)> openExternal;
+    QString fallbackTitle;    //!< the server's title, shown while the page has none
     QByteArray serverCertificate; //!< PEM of the certificate the server presents (TLS); empty: none
 };
 

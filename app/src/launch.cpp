@@ -85,15 +85,10 @@ detail::WindowSpec windowSpec(const Server &server, const LaunchOptions &options
                               const QString &appId)
 {
     detail::WindowSpec spec;
-    spec.title = options.title;
+    spec.options = options;
+    spec.options.appId = appId;
+    spec.options.devTools = config.devTools || options.devTools || debugBuild();
     spec.fallbackTitle = server.options().title;
-    spec.iconPath = options.iconPath;
-    spec.appId = appId;
-    spec.devTools = config.devTools || options.devTools || debugBuild();
-    spec.permissions = int(options.permissions);
-    spec.persistentStorage = options.persistentStorage;
-    spec.size = options.windowSize;
-    spec.openExternal = options.openExternal;
     return spec;
 }
 
