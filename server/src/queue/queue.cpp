@@ -11,7 +11,6 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
-
 Q_LOGGING_CATEGORY(lcQueue, "qradio.queue")
 
 namespace qradio::queue {

@@ -10,10 +10,7 @@
 
 #include <QHash>
 #include <QObject>
-#include <QThreadPool>
-#include <QTimer>
 
-#include <map>
 #include <memory>
 
 namespace qradio {
