@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# sdk_consumer.sh <qradio build dir> <work dir>
+# The SDK as a user gets it: installed (component sdk) into a prefix, qradio-new writes a project,
+# which is configured with nothing but CMAKE_PREFIX_PATH (no CMAKE_CXX_STANDARD: the targets carry
+# C++20), built, run headless and with a window, and packaged as a .deb.
+source "$(dirname "$0")/common.sh"
+build="$1" work="$2"
+rm -rf "$work" && mkdir -p "$work"
+sdk="$work/sdk"
+
+step "install the SDK into $sdk"
+cmake --install "$build" --prefix "$sdk" --component sdk >"$work/install.log" || { cat "$work/install.log"; fail "SDK install"; }
+for file in bin/qradio-new include/qradio/server.h include/qradio/app.h lib/cmake/Qradio/QradioConfig.cmake \
+            lib/cmake/Qradio/QradioApp.cmake lib/libqradio-server.a lib/qradio/qradio_desktop_frontend.so \
+            lib/qradio/qradio-icons share/qradio/templates/html/CMakeLists.txt; do
+  [[ -e "$sdk/$file" ]] || fail "the SDK lacks $file"
+done
+size=$(stat -c %s "$sdk/lib/libqradio-server.a")
+echo "libqradio-server.a installed: $size bytes"
+[[ $size -lt 20000000 ]] || fail "the installed server library is not stripped of its debug sections ($size bytes)"
+
+step "qradio-new hello"
+"$sdk/bin/qradio-new" hello --dir "$work/hello"
+[[ -f "$work/hello/CMakeLists.txt" && -f "$work/hello/main.cpp" && -f "$work/hello/frontend/index.html" ]] \
+  || fail "qradio-new wrote no project"
+grep -q 'CMAKE_CXX_STANDARD' "$work/hello/CMakeLists.txt" && fail "the template sets the C++ standard itself"
+"$sdk/bin/qradio-new" hello --dir "$work/hello" 2>/dev/null && fail "qradio-new overwrote a project"
+"$sdk/bin/qradio-new" '../bad' 2>/dev/null && fail "qradio-new took a bad name"
+
+step "configure and build it out of tree"
+cmake -S "$work/hello" -B "$work/hello/build" -G Ninja -DCMAKE_PREFIX_PATH="$sdk" -DCMAKE_BUILD_TYPE=Release \
+  >"$work/configure.log" 2>&1 || { cat "$work/configure.log"; fail "configure"; }
+cmake --build "$work/hello/build" >"$work/build.log" 2>&1 || { tail -50 "$work/build.log"; fail "build"; }
+app="$work/hello/build/hello"
+for size in 16 48 256 512; do
+  [[ -f "$work/hello/build/hello_qradio/icons/hicolor/${size}x${size}/apps/hello.png" ]] || fail "no ${size}px icon"
+done
+
+step "run it headless"
+port=$(free_port)
+start_app "$work/headless.log" "$app" --headless --port "$port"
+answer=$(call "$url" greet '["Qradio"]')
+[[ "$answer" == '["Hello, Qradio!"]' ]] || fail "greet answered $answer"
+page=$(curl -sf "$url/")
+grep -q '<title>Hello</title>' <<<"$page" || fail "GET / is not the frontend's page: $page"
+curl -sfI "$url/" | grep -qi '^etag:' || fail "the page has no ETag"
+info=$(curl -sf "$url/gradio_api/info")
+grep -q '"greet"' <<<"$info" || fail "/gradio_api/info lacks the endpoint"
+stop_app
+
+step "run it with a window (offscreen): the SDK's window module is found and loaded"
+port=$(free_port)
+QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 start_app "$work/window.log" "$app" --port "$port"
+pid="${pids[-1]}"
+for _ in $(seq 1 100); do grep -q qradio_desktop_frontend "/proc/$pid/maps" && break; sleep 0.1; done
+grep -q "$sdk/lib/qradio/qradio_desktop_frontend.so" "/proc/$pid/maps" || { cat "$work/window.log"; fail "the window module was not loaded from the SDK"; }
+grep -q 'Running headless' "$work/window.log" && fail "it ran headless"
+stop_app
+
+step "package it"
+(cd "$work/hello/build" && cpack >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
+deb=$(ls "$work"/hello/build/hello_0.1.0_*.deb) || fail "no hello .deb"
+contents=$(dpkg-deb -c "$deb")
+for file in ./usr/bin/hello ./usr/lib/hello/qradio_desktop_frontend.so ./usr/share/applications/hello.desktop \
+            ./usr/share/icons/hicolor/48x48/apps/hello.png ./usr/share/icons/hicolor/scalable/apps/hello.svg; do
+  grep -q " $file\$" <<<"$contents" || fail "the .deb lacks $file"
+done
+depends=$(dpkg-deb -f "$deb" Depends)
+grep -q 'libqt6core6' <<<"$depends" || fail "Depends lacks Qt: $depends"
+grep -q 'libqt6webenginecore6' <<<"$depends" || fail "Depends lacks Qt WebEngine (the window module): $depends"
+dpkg-deb --fsys-tarfile "$deb" | tar -x -O ./usr/bin/hello >"$work/hello.bin"
+file "$work/hello.bin" | grep -q ', stripped' || fail "the packaged binary is not stripped: $(file "$work/hello.bin")"
+echo "PASS"
