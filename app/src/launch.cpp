@@ -3,6 +3,7 @@
 #include <qradio/mcp.h>
 #include <qradio/server.h>
 
+#include "appmanifest.h"
 #include "binding.h"
 #include "commandline.h"
 #include "frontendloader.h"
@@ -163,8 +164,10 @@ bool startMcpStdio(Server &server, const LaunchOptions &options, const detail::L
 
 } // namespace
 
-int launch(Server &server, int argc, char **argv, const LaunchOptions &options)
+int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOptions)
 {
+    const detail::AppManifest manifest = detail::readAppManifest();
+    const LaunchOptions options = detail::withManifestDefaults(givenOptions, manifest);
     if (QCoreApplication::instance()) {
         printLine(stderr, QStringLiteral("qradio::launch() creates the application object itself: "
                                          "call it before any QCoreApplication exists."));

@@ -29,7 +29,7 @@ port=$(free_port)
 start_app "$work/headless.log" /usr/bin/calculator --headless --port "$port"
 (cd "$npm" && "$node" tests/installed_client.mjs "$url") || fail "@gradio/client against the installed app"
 version=$(/usr/bin/calculator --version)
-grep -q 'Calculator' <<<"$version" || fail "--version says: $version"
+[[ "$version" == 'qradio-calculator 0.1.0' ]] || fail "--version (the manifest's ID and VERSION) says: $version"
 stop_app
 
 step "with a window (offscreen): the package's own window module is loaded"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # sdk_consumer.sh <qradio build dir> <work dir>
-# The SDK as a user gets it: installed (component sdk) into a prefix, qradio-new writes a project,
+# The SDK as a user gets it: installed (component sdk, stripped as in its package) into a prefix, qradio-new writes a project,
 # which is configured with nothing but CMAKE_PREFIX_PATH (no CMAKE_CXX_STANDARD: the targets carry
 # C++20), built, run headless and with a window, and packaged as a .deb.
 source "$(dirname "$0")/common.sh"
@@ -10,7 +10,7 @@ rm -rf "$work" && mkdir -p "$work"
 sdk="$work/sdk"
 
 step "install the SDK into $sdk"
-cmake --install "$build" --prefix "$sdk" --component sdk >"$work/install.log" || { cat "$work/install.log"; fail "SDK install"; }
+cmake --install "$build" --prefix "$sdk" --component sdk --strip >"$work/install.log" || { cat "$work/install.log"; fail "SDK install"; }
 for file in bin/qradio-new include/qradio/server.h include/qradio/app.h lib/cmake/Qradio/QradioConfig.cmake \
             lib/cmake/Qradio/QradioApp.cmake lib/libqradio-server.a lib/qradio/qradio_desktop_frontend.so \
             lib/qradio/qradio-icons share/qradio/templates/html/CMakeLists.txt; do
