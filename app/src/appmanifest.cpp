@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "appmanifest.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -32,6 +34,18 @@ AppManifest readAppManifest()
     manifest.moduleDir = json.value(QLatin1String("moduleDir")).toString();
     manifest.modulePath = json.value(QLatin1String("modulePath")).toString();
     return manifest;
+}
+
+QStringList modulePaths(const AppManifest &manifest)
+{
+    QStringList paths;
+    const QString exe = QFile::symLinkTarget(QStringLiteral("/proc/self/exe"));
+    if (!manifest.moduleDir.isEmpty() && !exe.isEmpty())
+        paths << QDir::cleanPath(QFileInfo(exe).absolutePath() + QLatin1Char('/') + manifest.moduleDir
+                                 + QStringLiteral("/" QRADIO_FRONTEND_FILE));
+    if (!manifest.modulePath.isEmpty())
+        paths << manifest.modulePath;
+    return paths;
 }
 
 LaunchOptions withManifestDefaults(LaunchOptions options, const AppManifest &manifest)

@@ -12,12 +12,13 @@ namespace qradio::detail {
 
 namespace {
 
-QStringList candidates()
+QStringList candidates(const QStringList &appPaths)
 {
     const QString file = QStringLiteral(QRADIO_FRONTEND_FILE);
     QStringList paths;
     if (const QString env = qEnvironmentVariable("QRADIO_DESKTOP_MODULE"); !env.isEmpty())
         paths << env;
+    paths << appPaths;
     Dl_info info{};
     if (::dladdr(reinterpret_cast<const void *>(&loadFrontend), &info) != 0 && info.dli_fname)
         paths << QFileInfo(QString::fromLocal8Bit(info.dli_fname)).absoluteDir().filePath(QStringLiteral("qradio/") + file);
@@ -33,10 +34,10 @@ QStringList candidates()
 
 } // namespace
 
-LoadedFrontend loadFrontend()
+LoadedFrontend loadFrontend(const QStringList &appPaths)
 {
     LoadedFrontend result;
-    for (const QString &path : candidates()) {
+    for (const QString &path : candidates(appPaths)) {
         if (!QFileInfo::exists(path))
             continue;
         // The window's objects live in it: never unmapped, not even by Qt's clean-up at exit.

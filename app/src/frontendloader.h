@@ -20,6 +20,6 @@ struct LoadedFrontend
 //! `qradio/` folder beside the library (or executable) holding this code; the install layout
 //! relative to the executable; the build tree; the install prefix and /usr (the .deb). The first
 //! one built by the same Qradio and Qt wins; it stays loaded for the process' life.
-LoadedFrontend loadFrontend();
+LoadedFrontend loadFrontend(const QStringList &appPaths = {});
 
 } // namespace qradio::detail

@@ -61,7 +61,8 @@ struct Run
 
 //! Decides, before any application object exists, whether this run gets a window, and loads the
 //! window's module only if so. `reason` says why a wanted window is not possible.
-std::unique_ptr<detail::Frontend> chooseFrontend(int argc, char **argv, QString *reason)
+std::unique_ptr<detail::Frontend> chooseFrontend(int argc, char **argv, const detail::AppManifest &manifest,
+                                                QString *reason)
 {
     const detail::PreScan scan = detail::preScan(argc, argv);
     if (scan.headless || scan.infoOnly)
@@ -71,12 +72,13 @@ std::unique_ptr<detail::Frontend> chooseFrontend(int argc, char **argv, QString 
         *reason = QStringLiteral("no display found (DISPLAY and WAYLAND_DISPLAY are not set)");
         return nullptr;
     }
-    detail::LoadedFrontend loaded = detail::loadFrontend();
+    detail::LoadedFrontend loaded = detail::loadFrontend(detail::modulePaths(manifest));
     if (!loaded.frontend)
         *reason = QStringLiteral("the desktop window could not be loaded: ") + loaded.tried.join(QStringLiteral("; "));
     return std::move(loaded.frontend);
 #else
     Q_UNUSED(argv);
+    Q_UNUSED(manifest);
     *reason = QStringLiteral("this build of Qradio has no desktop window");
     return nullptr;
 #endif
@@ -175,7 +177,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     }
     Run run;
     QString headlessReason;
-    run.frontend = chooseFrontend(argc, argv, &headlessReason);
+    run.frontend = chooseFrontend(argc, argv, manifest, &headlessReason);
 
     int appArgc = argc;     // the application keeps a reference to it
     run.app.reset(run.frontend ? run.frontend->createApplication(appArgc, argv) : new QCoreApplication(appArgc, argv));
