@@ -25,16 +25,14 @@ grep -q '^Name=Calculator$' /usr/share/applications/qradio-calculator.desktop ||
 [[ -f /usr/share/icons/hicolor/256x256/apps/qradio-calculator.png ]] || fail "no 256 px icon"
 
 step "the installed app, called by @gradio/client"
-port=$(free_port)
-start_app "$work/headless.log" /usr/bin/calculator --headless --port "$port"
+start_app "$work/headless.log" /usr/bin/calculator --headless
 (cd "$npm" && "$node" tests/installed_client.mjs "$url") || fail "@gradio/client against the installed app"
 version=$(/usr/bin/calculator --version)
 [[ "$version" == 'qradio-calculator 0.1.0' ]] || fail "--version (the manifest's ID and VERSION) says: $version"
 stop_app
 
 step "with a window (offscreen): the package's own window module is loaded"
-port=$(free_port)
-QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 start_app "$work/window.log" /usr/bin/calculator --port "$port"
+QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 start_app "$work/window.log" /usr/bin/calculator
 pid="${pids[-1]}"
 for _ in $(seq 1 100); do grep -q qradio_desktop_frontend "/proc/$pid/maps" && break; sleep 0.1; done
 module=$(grep -o '/[^ ]*qradio_desktop_frontend.so' "/proc/$pid/maps" | head -1)

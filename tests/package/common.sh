@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Shared by the packaging tests: failing loudly, free ports, started processes and their clean-up.
+# Shared by the packaging tests: failing loudly, started processes and their clean-up.
 set -euo pipefail
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -7,9 +7,8 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "---- $*"; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 # start_app <log> <command...>: starts it in the background, waits for "Running on local URL", sets $url.
+# Without --port the launcher takes 7860 or the next free port, so tests running side by side never clash.
 start_app() {
   local log="$1"; shift
   "$@" >"$log" 2>&1 &
@@ -37,6 +36,7 @@ stop_app() {
 call() {
   local id
   id=$(curl -sf -X POST -H 'Content-Type: application/json' -d "{\"data\": $3}" "$1/gradio_api/call/$2" \
-       | python3 -c 'import json,sys; print(json.load(sys.stdin)["event_id"])') || fail "POST /gradio_api/call/$2 failed"
+       | sed -n 's/.*"event_id" *: *"\([^"]*\)".*/\1/p') || fail "POST /gradio_api/call/$2 failed"
+  [[ -n "$id" ]] || fail "POST /gradio_api/call/$2 gave no event_id"
   curl -sfN "$1/gradio_api/call/$2/$id" | sed -n 's/^data: //p' | tail -1
 }

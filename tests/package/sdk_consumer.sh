@@ -38,8 +38,7 @@ for size in 16 48 256 512; do
 done
 
 step "run it headless"
-port=$(free_port)
-start_app "$work/headless.log" "$app" --headless --port "$port"
+start_app "$work/headless.log" "$app" --headless
 answer=$(call "$url" greet '["Qradio"]')
 [[ "$answer" == '["Hello, Qradio!"]' ]] || fail "greet answered $answer"
 page=$(curl -sf "$url/")
@@ -50,8 +49,7 @@ grep -q '"greet"' <<<"$info" || fail "/gradio_api/info lacks the endpoint"
 stop_app
 
 step "run it with a window (offscreen): the SDK's window module is found and loaded"
-port=$(free_port)
-QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 start_app "$work/window.log" "$app" --port "$port"
+QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 start_app "$work/window.log" "$app"
 pid="${pids[-1]}"
 for _ in $(seq 1 100); do grep -q qradio_desktop_frontend "/proc/$pid/maps" && break; sleep 0.1; done
 grep -q "$sdk/lib/qradio/qradio_desktop_frontend.so" "/proc/$pid/maps" || { cat "$work/window.log"; fail "the window module was not loaded from the SDK"; }
