@@ -146,6 +146,13 @@ void registerEndpoints(qradio::Server &app)
         .params({QStringLiteral("why")});
     app.api(QStringLiteral("crash"), []() -> int { throw std::runtime_error("secret internals"); });
 
+    // For the "Use via API" page's snippets (integration.docs_snippets): a default with a quote
+    // the bash snippet must carry through the shell, and a name that is no identifier.
+    app.api(QStringLiteral("repeat"), [](const QString &text, int times) { return text.repeated(times); })
+        .params({{QStringLiteral("text"), QStringLiteral("Text to repeat"), QStringLiteral("it's")},
+                 {QStringLiteral("how-often"), QStringLiteral("How many times"), 2}})
+        .concurrencyLimit(0);
+
     app.get(QStringLiteral("/health"), [] { return QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}; });
 }
 

@@ -55,7 +55,7 @@ Q_DECLARE_FLAGS(Permissions, Permission)
 
 struct LaunchOptions
 {
-    //! Window title. Empty: the page's <title>, or the server's title while there is none.
+    //! Window title. Empty: the page's `<title>`, or the server's title while there is none.
     QString title;
     //! Window (and application) icon: a file path or a Qt resource (":/...").
     QString iconPath;

@@ -68,7 +68,7 @@ struct ServerOptions
     //! overrides). Trivial routes (built-in
     //! JSON, routes marked nonBlocking()) are answered on them; the queue keeps a thread of its own.
     int networkThreads = 0;
-    //! A heartbeat stream (GET /gradio_api/heartbeat/<session>) whose session has no events
+    //! A heartbeat stream (`GET /gradio_api/heartbeat/<session>`) whose session has no events
     //! pending is ended after this long; the Python client opens it again by itself.
     std::chrono::milliseconds heartbeatStreamTimeout{60000};
     //! Unsent bytes a streaming client may fall behind by. Event streams hold their frames back
@@ -137,7 +137,7 @@ struct ServerOptions
 
     //! Access token (`--token`, env QRADIO_TOKEN). Required to listen on anything but loopback.
     //! When set, every route but the public ones needs `Authorization: Bearer <token>` (what
-    //! gradio_client's and @gradio/client's `token` send) or the cookie a browser gets by
+    //! gradio_client's and `@gradio/client`'s `token` send) or the cookie a browser gets by
     //! opening `/?token=<token>` once.
     QString token;
     //! Host names (besides loopback, and the machine's own when bound wider) the app answers

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "config.h"
 
+#include "arguments.h"
 #include "../queue/json.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 
 namespace qradio::api {
 
@@ -53,25 +55,91 @@ static QString pythonLiteral(const QJsonValue &v)
     return QString::fromUtf8(json::python(v));
 }
 
+//! A file the snippets pass to a file parameter, by URL (a file argument named by URL is
+//! downloaded by the server, as Gradio does; Gradio's own snippets use this file).
+static const char kExampleFileUrl[] = "https://github.com/gradio-app/gradio/raw/main/test/test_files/bus.png";
+
+//! `s` inside single quotes for a POSIX shell: each `'` closes the quote, adds `\'` and reopens it.
+static QString shellSingleQuoted(const QString &s)
+{
+    return QLatin1Char('\'') + QString(s).replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
+}
+
+static bool isIdentifier(const QString &name)
+{
+    static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    return identifier.match(name).hasMatch();
+}
+
+static bool isPythonKeyword(const QString &name)
+{
+    static const QStringList keywords{
+        QStringLiteral("False"),  QStringLiteral("None"),   QStringLiteral("True"),    QStringLiteral("and"),
+        QStringLiteral("as"),     QStringLiteral("assert"), QStringLiteral("async"),   QStringLiteral("await"),
+        QStringLiteral("break"),  QStringLiteral("class"),  QStringLiteral("continue"), QStringLiteral("def"),
+        QStringLiteral("del"),    QStringLiteral("elif"),   QStringLiteral("else"),    QStringLiteral("except"),
+        QStringLiteral("finally"), QStringLiteral("for"),   QStringLiteral("from"),    QStringLiteral("global"),
+        QStringLiteral("if"),     QStringLiteral("import"), QStringLiteral("in"),      QStringLiteral("is"),
+        QStringLiteral("lambda"), QStringLiteral("nonlocal"), QStringLiteral("not"),   QStringLiteral("or"),
+        QStringLiteral("pass"),   QStringLiteral("raise"),  QStringLiteral("return"),  QStringLiteral("try"),
+        QStringLiteral("while"),  QStringLiteral("with"),   QStringLiteral("yield")};
+    return keywords.contains(name);
+}
+
+//! The snippets of the "Use via API" page and /info's code_snippets. Each must run as pasted:
+//! the bash one in bash (not only zsh, where Gradio's `| read EVENT_ID` happens to work), names
+//! that are not identifiers are quoted or passed by position, and file parameters get a file.
 static QJsonObject snippets(const EndpointSpec &ep, const QString &root)
 {
-    QString py = QStringLiteral("from gradio_client import Client\n\nclient = Client(\"%1/\")\nresult = client.predict(\n").arg(root);
-    QString js = QStringLiteral("import { Client } from \"@gradio/client\";\n\nconst client = await Client.connect(\"%1/\");\n"
-                                "const result = await client.predict(\"/%2\", {")
-                     .arg(root, ep.name);
     QJsonArray data;
+    QStringList pyArgs;
+    QStringList jsArgs;
+    bool files = false;
+    bool pythonKeywords = true;
     for (qsizetype i = 0; i < ep.params.size(); ++i) {
-        const QJsonValue example = exampleFor(ep.params[i], parameterSchema(ep, i));
-        py += QStringLiteral("    %1=%2,\n").arg(ep.params[i].name, pythonLiteral(example));
-        js += QStringLiteral("\n    %1: %2,").arg(ep.params[i].name, QString::fromUtf8(json::compact(example)));
+        const QJsonObject schema = parameterSchema(ep, i);
+        const QString &name = ep.params[i].name;
+        if (!isIdentifier(name) || isPythonKeyword(name))
+            pythonKeywords = false;
+        const QString jsKey = isIdentifier(name) ? name : QString::fromUtf8(json::compact(name));
+        if (isFileSchema(schema) && !ep.params[i].hasDefault()) {
+            files = true;
+            const QString url = QString::fromLatin1(kExampleFileUrl);
+            data.append(QJsonObject{{QStringLiteral("path"), url},
+                                    {QStringLiteral("meta"), QJsonObject{{QStringLiteral("_type"), QStringLiteral("gradio.FileData")}}}});
+            pyArgs.append(QStringLiteral("handle_file(%1)").arg(QString::fromUtf8(json::python(url))));
+            jsArgs.append(QStringLiteral("%1: handle_file(%2)").arg(jsKey, QString::fromUtf8(json::compact(url))));
+            continue;
+        }
+        const QJsonValue example = exampleFor(ep.params[i], schema);
         data.append(example);
+        pyArgs.append(pythonLiteral(example));
+        jsArgs.append(QStringLiteral("%1: %2").arg(jsKey, QString::fromUtf8(json::compact(example))));
     }
+    if (pythonKeywords) {
+        for (qsizetype i = 0; i < pyArgs.size(); ++i)
+            pyArgs[i] = ep.params[i].name + QLatin1Char('=') + pyArgs[i];
+    }
+
+    QString py = QStringLiteral("from gradio_client import Client%1\n\nclient = Client(\"%2/\")\nresult = client.predict(\n")
+                     .arg(files ? QStringLiteral(", handle_file") : QString(), root);
+    for (const QString &arg : std::as_const(pyArgs))
+        py += QStringLiteral("    %1,\n").arg(arg);
     py += QStringLiteral("    api_name=\"/%1\",\n)\nprint(result)").arg(ep.name);
-    js += ep.params.isEmpty() ? QStringLiteral("});\n\nconsole.log(result.data);") : QStringLiteral("\n});\n\nconsole.log(result.data);");
+
+    QString js = QStringLiteral("import { Client%1 } from \"@gradio/client\";\n\nconst client = await Client.connect(\"%2/\");\n"
+                                "const result = await client.predict(\"/%3\", {")
+                     .arg(files ? QStringLiteral(", handle_file") : QString(), root, ep.name);
+    for (const QString &arg : std::as_const(jsArgs))
+        js += QStringLiteral("\n    %1,").arg(arg);
+    js += jsArgs.isEmpty() ? QStringLiteral("});\n\nconsole.log(result.data);") : QStringLiteral("\n});\n\nconsole.log(result.data);");
+
+    // The POST answers {"event_id": "..."}; the GET streams the call's events (SSE) until it ends.
+    const QString url = QStringLiteral("%1/gradio_api/call/%2").arg(root, ep.name);
     const QString bash =
-        QStringLiteral("curl -X POST %1/gradio_api/call/%2 -s -H \"Content-Type: application/json\" -d '{\n  \"data\": %3\n}' \\\n"
-                       "  | awk -F'\"' '{ print $4}' \\\n  | read EVENT_ID; curl -N %1/gradio_api/call/%2/$EVENT_ID")
-            .arg(root, ep.name, QString::fromUtf8(json::python(data)));
+        QStringLiteral("EVENT_ID=$(curl -s -X POST %1 -H \"Content-Type: application/json\" -d %2 \\\n"
+                       "  | awk -F'\"' '{ print $4 }')\ncurl -N %1/$EVENT_ID")
+            .arg(url, shellSingleQuoted(QStringLiteral("{\n  \"data\": %1\n}").arg(QString::fromUtf8(json::python(data)))));
     return {{QStringLiteral("python"), py}, {QStringLiteral("javascript"), js}, {QStringLiteral("bash"), bash}};
 }
 

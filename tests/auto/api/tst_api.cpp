@@ -169,6 +169,26 @@ private slots:
         QVERIFY(!all.value("/add").toObject().contains("code_snippets"));
     }
 
+    void snippetsForFileParameters()
+    {
+        // A file parameter gets a file in every snippet: handle_file(url) in both clients (imported),
+        // a FileData object naming the URL in the bash one, which the server downloads.
+        const QJsonObject snippets = json(rawRequest(port, get("/gradio_api/info")))
+                                         .value("named_endpoints").toObject()
+                                         .value("/echo_file").toObject()
+                                         .value("code_snippets").toObject();
+        const QString py = snippets.value("python").toString();
+        QVERIFY2(py.startsWith(QStringLiteral("from gradio_client import Client, handle_file\n")), qPrintable(py));
+        QVERIFY2(py.contains(QStringLiteral("file=handle_file(\"https://")), qPrintable(py));
+        const QString js = snippets.value("javascript").toString();
+        QVERIFY2(js.startsWith(QStringLiteral("import { Client, handle_file } from \"@gradio/client\";")), qPrintable(js));
+        QVERIFY2(js.contains(QStringLiteral("file: handle_file(\"https://")), qPrintable(js));
+        const QString bash = snippets.value("bash").toString();
+        QVERIFY2(bash.contains(QStringLiteral("\"path\": \"https://")), qPrintable(bash));
+        QVERIFY2(bash.contains(QStringLiteral("\"meta\": {\"_type\": \"gradio.FileData\"}")), qPrintable(bash));
+        QVERIFY2(bash.startsWith(QStringLiteral("EVENT_ID=$(curl ")), qPrintable(bash));
+    }
+
     void callFlow()
     {
         QCOMPARE(callStream("add", R"({"data":[3,5]})"), QByteArray("event: complete\ndata: [8]\n\n"));

@@ -5,7 +5,7 @@
 //! qradio::DesktopWindow — the app's own page from the in-process server, in a native window
 //! that behaves like a desktop app: other origins open in the system browser, downloads ask
 //! where to save, permissions are denied unless allowed, and nothing is fetched from the internet
-//! behind the user's back (the @gradio/client CDN import is answered from the bundled copy).
+//! behind the user's back (the `@gradio/client` CDN import is answered from the bundled copy).
 //!
 //! qradio::launch() builds this window for you; use it directly only for a custom window.
 //! \code
@@ -46,10 +46,10 @@ struct DesktopOptions
 {
     //! The page to show. Its origin (scheme, host, port) is the app: everything else is outside.
     QUrl url;
-    //! Where the bundled @gradio/client module is served (the server's /gradio_api/client.js).
+    //! Where the bundled `@gradio/client` module is served (the server's /gradio_api/client.js).
     //! Imports of the CDN copies (jsDelivr, unpkg, esm.sh) are redirected there. Empty: no redirect.
     QUrl gradioClientUrl;
-    //! Fixed window title. Empty: the page's <title>, or `fallbackTitle` while it has none.
+    //! Fixed window title. Empty: the page's `<title>`, or `fallbackTitle` while it has none.
     QString title;
     QString fallbackTitle = QStringLiteral("Qradio");
     QIcon icon;
