@@ -22,8 +22,11 @@ QStringList candidates()
     if (::dladdr(reinterpret_cast<const void *>(&loadFrontend), &info) != 0 && info.dli_fname)
         paths << QFileInfo(QString::fromLocal8Bit(info.dli_fname)).absoluteDir().filePath(QStringLiteral("qradio/") + file);
     const QString exe = QFile::symLinkTarget(QStringLiteral("/proc/self/exe"));
-    if (!exe.isEmpty())
+    if (!exe.isEmpty()) {
         paths << QDir::cleanPath(QFileInfo(exe).absolutePath() + QStringLiteral("/" QRADIO_FRONTEND_FROM_BINDIR "/") + file);
+        // The portable bundle's layout (cmake/qradio-bundle.sh), whatever the configured libdir.
+        paths << QDir::cleanPath(QFileInfo(exe).absolutePath() + QStringLiteral("/../lib/qradio/") + file);
+    }
     paths << QStringLiteral(QRADIO_FRONTEND_BUILD_PATH);
     for (const QString &dir : QStringLiteral(QRADIO_FRONTEND_INSTALL_DIRS).split(QLatin1Char(':')))
         paths << dir + QLatin1Char('/') + file;
