@@ -24,11 +24,14 @@
 # - packaging: the install rules form the CPack component <name>, packaged as the Debian package
 #   PACKAGE_NAME (default: <name> in lower case) whose Depends dpkg-shlibdeps writes; a project that
 #   does not include CPack itself gets it at the end of its configure step. On Windows and macOS the
-#   same call sets up an NSIS installer and a DragNDrop image (see docs/packaging.md).
+#   same call sets up an NSIS installer and a DragNDrop image (see docs/packaging.md);
+# - the target <name>_bundle: a portable, self-contained folder and tarball of the app with its Qt
+#   (qradio_add_bundle(), cmake/QradioBundle.cmake).
 #
 # Defaults: TITLE = <name>, ID = <name>, VERSION = PROJECT_VERSION, CATEGORIES = Utility;
 include_guard(GLOBAL)
 include(GNUInstallDirs)
+include(${CMAKE_CURRENT_LIST_DIR}/QradioBundle.cmake)
 
 set(_QRADIO_APP_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
@@ -194,6 +197,9 @@ function(qradio_add_app name)
     set_property(GLOBAL PROPERTY QRADIO_APP_${name}_${_key} "${arg_${_key}}")
   endforeach()
   set_property(GLOBAL APPEND PROPERTY QRADIO_APPS ${name})
+  if(NOT WIN32 AND NOT APPLE)
+    qradio_add_bundle(${name})
+  endif()
   if(APPLE)
     set_target_properties(${name} PROPERTIES MACOSX_BUNDLE TRUE
       MACOSX_BUNDLE_BUNDLE_NAME "${arg_TITLE}" MACOSX_BUNDLE_GUI_IDENTIFIER "${arg_ID}"

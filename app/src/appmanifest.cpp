@@ -36,16 +36,13 @@ AppManifest readAppManifest()
     return manifest;
 }
 
-QStringList modulePaths(const AppManifest &manifest)
+QString installedModulePath(const AppManifest &manifest)
 {
-    QStringList paths;
     const QString exe = QFile::symLinkTarget(QStringLiteral("/proc/self/exe"));
-    if (!manifest.moduleDir.isEmpty() && !exe.isEmpty())
-        paths << QDir::cleanPath(QFileInfo(exe).absolutePath() + QLatin1Char('/') + manifest.moduleDir
-                                 + QStringLiteral("/" QRADIO_FRONTEND_FILE));
-    if (!manifest.modulePath.isEmpty())
-        paths << manifest.modulePath;
-    return paths;
+    if (manifest.moduleDir.isEmpty() || exe.isEmpty())
+        return {};
+    return QDir::cleanPath(QFileInfo(exe).absolutePath() + QLatin1Char('/') + manifest.moduleDir
+                           + QStringLiteral("/" QRADIO_FRONTEND_FILE));
 }
 
 LaunchOptions withManifestDefaults(LaunchOptions options, const AppManifest &manifest)

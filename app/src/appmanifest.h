@@ -25,9 +25,9 @@ struct AppManifest
 //! Reads the manifest; a manifest that is there but unreadable is reported on stderr and ignored.
 AppManifest readAppManifest();
 
-//! Where the app's own window module is, first choices of the launcher's search: the installed
-//! app's copy (moduleDir, relative to the executable's folder), then the one it was built with.
-QStringList modulePaths(const AppManifest &manifest);
+//! The installed app's own copy of the window module (moduleDir, relative to the executable's
+//! folder); empty without a manifest.
+QString installedModulePath(const AppManifest &manifest);
 
 //! `options` with each field the app's code left empty taken from the manifest.
 LaunchOptions withManifestDefaults(LaunchOptions options, const AppManifest &manifest);

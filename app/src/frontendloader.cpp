@@ -12,19 +12,25 @@ namespace qradio::detail {
 
 namespace {
 
-QStringList candidates(const QStringList &appPaths)
+QStringList candidates(const QString &installed, const QString &built)
 {
     const QString file = QStringLiteral(QRADIO_FRONTEND_FILE);
     QStringList paths;
     if (const QString env = qEnvironmentVariable("QRADIO_DESKTOP_MODULE"); !env.isEmpty())
         paths << env;
-    paths << appPaths;
+    if (!installed.isEmpty())
+        paths << installed;
     Dl_info info{};
     if (::dladdr(reinterpret_cast<const void *>(&loadFrontend), &info) != 0 && info.dli_fname)
         paths << QFileInfo(QString::fromLocal8Bit(info.dli_fname)).absoluteDir().filePath(QStringLiteral("qradio/") + file);
     const QString exe = QFile::symLinkTarget(QStringLiteral("/proc/self/exe"));
-    if (!exe.isEmpty())
+    if (!exe.isEmpty()) {
         paths << QDir::cleanPath(QFileInfo(exe).absolutePath() + QStringLiteral("/" QRADIO_FRONTEND_FROM_BINDIR "/") + file);
+        // The portable bundle's layout (cmake/qradio-bundle.sh), whatever the configured libdir.
+        paths << QDir::cleanPath(QFileInfo(exe).absolutePath() + QStringLiteral("/../lib/qradio/") + file);
+    }
+    if (!built.isEmpty())
+        paths << built;
     paths << QStringLiteral(QRADIO_FRONTEND_BUILD_PATH);
     for (const QString &dir : QStringLiteral(QRADIO_FRONTEND_INSTALL_DIRS).split(QLatin1Char(':')))
         paths << dir + QLatin1Char('/') + file;
@@ -34,10 +40,10 @@ QStringList candidates(const QStringList &appPaths)
 
 } // namespace
 
-LoadedFrontend loadFrontend(const QStringList &appPaths)
+LoadedFrontend loadFrontend(const QString &installed, const QString &built)
 {
     LoadedFrontend result;
-    for (const QString &path : candidates(appPaths)) {
+    for (const QString &path : candidates(installed, built)) {
         if (!QFileInfo::exists(path))
             continue;
         // The window's objects live in it: never unmapped, not even by Qt's clean-up at exit.

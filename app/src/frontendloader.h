@@ -20,6 +20,9 @@ struct LoadedFrontend
 //! `qradio/` folder beside the library (or executable) holding this code; the install layout
 //! relative to the executable; the build tree; the install prefix and /usr (the .deb). The first
 //! one built by the same Qradio and Qt wins; it stays loaded for the process' life.
-LoadedFrontend loadFrontend(const QStringList &appPaths = {});
+//! Looks for the module: QRADIO_DESKTOP_MODULE, then `installed` (the app's own copy), next to the
+//! launcher, relative to the executable (also the portable bundle's lib/qradio), then `built` (the
+//! module the app was built with), Qradio's build tree and its install folders.
+LoadedFrontend loadFrontend(const QString &installed = {}, const QString &built = {});
 
 } // namespace qradio::detail

@@ -72,7 +72,7 @@ std::unique_ptr<detail::Frontend> chooseFrontend(int argc, char **argv, const de
         *reason = QStringLiteral("no display found (DISPLAY and WAYLAND_DISPLAY are not set)");
         return nullptr;
     }
-    detail::LoadedFrontend loaded = detail::loadFrontend(detail::modulePaths(manifest));
+    detail::LoadedFrontend loaded = detail::loadFrontend(detail::installedModulePath(manifest), manifest.modulePath);
     if (!loaded.frontend)
         *reason = QStringLiteral("the desktop window could not be loaded: ") + loaded.tried.join(QStringLiteral("; "));
     return std::move(loaded.frontend);
