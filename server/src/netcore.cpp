@@ -104,6 +104,33 @@ void NetCore::installBuiltinRoutes()
     files::installRoutes(m_d->router, context);
     for (const auto &extension : std::as_const(m_d->extensions))
         extension->install(m_d->router, context);
+    for (const auto &[index, folder] : std::as_const(m_d->folders)) {
+        http::Route &route = m_d->router.userRoute(index);
+        route.builtin = files::folderRoute(context, folder, route.pattern == u"/" ? QString() : route.pattern);
+    }
+    warnAboutShadowedBuiltins();
+}
+
+void NetCore::warnAboutShadowedBuiltins() const
+{
+    // One line per user route, naming every built-in it takes a path from.
+    QList<const http::Route *> users;
+    QHash<const http::Route *, QStringList> hidden;
+    for (const auto &[user, builtin] : m_d->router.shadowedBuiltins()) {
+        if (!hidden.contains(user))
+            users.append(user);
+        hidden[user].append(QString::fromLatin1(builtin->method) + QLatin1Char(' ') + builtin->pattern);
+    }
+    for (const http::Route *user : std::as_const(users)) {
+        qCWarning(lcHttp).noquote()
+            << QStringLiteral("The route %1 %2%3 shadows the built-in %4 %5: Gradio clients reaching that path get "
+                              "yours. Rename it unless you mean to replace the built-in; catch-alls (<name...>, "
+                              "serveFolder) never shadow built-ins.")
+                   .arg(QString::fromLatin1(user->method), user->pattern,
+                        user->mount ? QStringLiteral(" (serveFolder)") : QString(),
+                        hidden[user].size() > 1 ? QStringLiteral("routes") : QStringLiteral("route"),
+                        hidden[user].join(QStringLiteral(", ")));
+    }
 }
 
 bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QString *error)

@@ -61,6 +61,8 @@ private:
         http::TcpServer *tcp = nullptr;
     };
     void installBuiltinRoutes();
+    //! Logs the user routes that take a path from a built-in one (Router::shadowedBuiltins()).
+    void warnAboutShadowedBuiltins() const;
     bool startNetworkThreads(const QHostAddress &address, quint16 port, QString *error);
     void stopAccepting();
     //! On a network thread: guard, hooks, routing; Inline routes answered there.

@@ -49,8 +49,12 @@ namespace queue {
 void installRoutes(http::Router &router, const RouteContext &context);
 }
 namespace files {
+class StaticFolder;
 //! GET /gradio_api/file=<path> and /gradio_api/file/<path>, POST upload, GET upload_progress.
 void installRoutes(http::Router &router, const RouteContext &context);
+//! What answers a Server::serveFolder() mount of `folder` at `prefix` (`""` for `/`).
+std::function<void(http::Exchange *)> folderRoute(const RouteContext &context,
+                                                 std::shared_ptr<const StaticFolder> folder, const QString &prefix);
 }
 namespace security {
 //! POST /login and GET /logout.

@@ -2,6 +2,8 @@
 #include "server_p.h"
 #include "tsan.h"
 
+#include "files/filepolicy.h"
+#include "files/staticfolder.h"
 #include "security/tls.h"
 
 #include <qradio/mcp.h>
@@ -91,6 +93,20 @@ RouteBuilder Server::route(const QByteArray &method, const QString &pattern, Han
 {
     Q_ASSERT_X(!isListening(), "qradio::Server::route", "add routes before listen()");
     return RouteBuilder(d.get(), d->router.addUser(method, pattern, std::move(handler)));
+}
+
+RouteBuilder Server::serveFolder(const QString &urlPrefix, const QString &folder, const StaticFolderOptions &options)
+{
+    Q_ASSERT_X(!isListening(), "qradio::Server::serveFolder", "add routes before listen()");
+    auto files = std::make_shared<const files::StaticFolder>(folder, options);
+    const QFileInfo info(files->folder());
+    if (!info.isDir())
+        qCWarning(files::lcFiles).noquote()
+            << QStringLiteral("serveFolder: %1 is not a folder%2; requests under %3 get 404 until it is one.")
+                   .arg(folder, info.exists() ? QString() : QStringLiteral(" (it does not exist)"), urlPrefix);
+    const qsizetype index = d->router.addMount(urlPrefix);
+    d->folders.append({index, std::move(files)});
+    return RouteBuilder(d.get(), index);
 }
 
 RouteBuilder &RouteBuilder::publicAccess()

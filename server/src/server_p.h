@@ -15,6 +15,10 @@
 
 namespace qradio {
 
+namespace files {
+class StaticFolder;
+}
+
 class ServerPrivate
 {
 public:
@@ -27,6 +31,8 @@ public:
     std::function<Response(const Request &, const std::exception &)> errorHook;
     //! Server::mcp(): MCP tools, resources and prompts (made with the server).
     std::shared_ptr<McpRegistry> mcp;
+    //! Server::serveFolder() mounts: the router's index of each, and its folder.
+    QList<QPair<qsizetype, std::shared_ptr<const files::StaticFolder>>> folders;
     //! Parts that install routes of their own when the server listens (MCP).
     QList<std::shared_ptr<Extension>> extensions;
 

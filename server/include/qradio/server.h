@@ -7,6 +7,7 @@
 
 #include <qradio/endpoint.h>
 #include <qradio/http.h>
+#include <qradio/staticfolder.h>
 
 #include <QHostAddress>
 #include <QList>
@@ -186,7 +187,7 @@ public:
     //! Answered without the access token (e.g. a load balancer's health check).
     RouteBuilder &publicAccess();
     //! The handler is quick and never blocks: it runs on the network thread, without the hop
-    //! to the route pool (about half the CPU of a trivial route).
+    //! to the route pool (about half the CPU of a trivial route). serveFolder() mounts always do.
     RouteBuilder &nonBlocking();
     //! With login configured (ServerOptions::auth, authCallback, authDependency), answered only
     //! for a logged-in user: others get 401, and a browser opening the page with password auth
@@ -234,12 +235,40 @@ public:
 
     using Handler = std::function<Response(const Request &)>;
     //! Adds a route. `pattern` is a path with `<name>` placeholders (one segment each) or a final
-    //! `<name...>` (the rest of the path). User routes win over built-in ones on the same path.
+    //! `<name...>` (the rest of the path).
+    //!
+    //! Precedence: routes without `<name...>` come first, then the built-in routes (Gradio's
+    //! protocol, login, MCP), then catch-alls (`<name...>` routes and serveFolder() mounts, those
+    //! with the longer literal prefix first), otherwise in the order added. So `GET /` replaces the built-in page, and `GET /<path...>`
+    //! answers every other GET without taking `/config` or `/gradio_api/...` from the clients.
+    //! A route of the first group that takes a built-in's path (`GET /config`, `GET /<page>`) is
+    //! served, with a warning naming both at listen(); only `/` is replaced silently.
     RouteBuilder route(const QByteArray &method, const QString &pattern, Handler handler);
     template<typename F> RouteBuilder get(const QString &pattern, F &&f) { return route("GET", pattern, toHandler(std::forward<F>(f))); }
     template<typename F> RouteBuilder post(const QString &pattern, F &&f) { return route("POST", pattern, toHandler(std::forward<F>(f))); }
     template<typename F> RouteBuilder put(const QString &pattern, F &&f) { return route("PUT", pattern, toHandler(std::forward<F>(f))); }
     template<typename F> RouteBuilder del(const QString &pattern, F &&f) { return route("DELETE", pattern, toHandler(std::forward<F>(f))); }
+
+    //! Serves the files of `folder` (a directory, or a resource folder such as `:/app/frontend`)
+    //! under `urlPrefix` (`"/"`, `"/app"`), GET and HEAD only; options in StaticFolderOptions.
+    //! The prefix itself and each folder answer their `index.html`; other folders, files whose
+    //! name or a folder on whose path starts with a dot, and anything reached through a symlink
+    //! leading out of `folder` are 404, as is any path with `..`, a backslash, a control
+    //! character or an encoded `/`, `\` or `%`. A folder path without its final `/` is
+    //! redirected to it (relative links in the page then resolve). Types come from the MIME
+    //! database (`text/*` and JavaScript with `charset=utf-8`, `.wasm` as `application/wasm`);
+    //! files carry a strong ETag, Last-Modified and Accept-Ranges, answer `If-None-Match` /
+    //! `If-Modified-Since` with 304 and one `Range` with 206, and are streamed in pieces.
+    //!
+    //! The mount is a catch-all (see route()): built-in routes keep their paths, and only the
+    //! prefix itself (`/` shows the app instead of the built-in page) is taken before them.
+    //! Files are served to anyone who passes the access token, like other user routes; mark the
+    //! mount requireLogin() to put the app behind password login. A missing folder is reported
+    //! as a warning here; its files are looked up on each request.
+    //! \code
+    //! app.serveFolder("/", ":/app/frontend", {.spaFallback = true}).requireLogin();
+    //! \endcode
+    RouteBuilder serveFolder(const QString &urlPrefix, const QString &folder, const StaticFolderOptions &options = {});
 
     //! Runs before every request; return a Response to answer it without going further.
     void beforeRequest(std::function<std::optional<Response>(const Request &)> hook);

@@ -328,16 +328,39 @@ QByteArray contentDisposition(bool asAttachment, const QString &fileName)
     return value;
 }
 
+FileRequestHeaders fileRequestHeaders(const Request &request)
+{
+    FileRequestHeaders h;
+    int ranges = 0;
+    for (const auto &[name, value] : request.headers) {
+        if (name.compare("range", Qt::CaseInsensitive) == 0) {
+            h.range = value;
+            ++ranges;
+        } else if (name.compare("if-range", Qt::CaseInsensitive) == 0) {
+            h.ifRange = value;
+        } else if (name.compare("if-none-match", Qt::CaseInsensitive) == 0) {
+            h.ifNoneMatch += (h.ifNoneMatch.isEmpty() ? "" : ", ") + value;
+        } else if (name.compare("if-modified-since", Qt::CaseInsensitive) == 0) {
+            h.ifModifiedSince = value;
+        }
+    }
+    if (ranges > 1)
+        h.range.clear(); // ambiguous: served whole
+    return h;
+}
+
 FileResponse planFileResponse(const QFileInfo &file, const FileRequestHeaders &request,
                               const FileResponseOptions &options)
 {
     FileResponse out;
     const qint64 size = file.size();
-    const QByteArray etag = etagFor(file);
-    const QByteArray lastModified = httpDate(file.lastModified());
-    const QByteArray cacheControl = options.maxAge > 0
-        ? "private, max-age=" + QByteArray::number(options.maxAge)
-        : QByteArray("private, no-cache");
+    const QByteArray etag = options.etag.isEmpty() ? etagFor(file) : options.etag;
+    // A resource built without modification times reports none (or the epoch): no date then.
+    const QDateTime modified = file.lastModified();
+    const QByteArray lastModified = modified.isValid() && modified.toSecsSinceEpoch() > 0 ? httpDate(modified) : QByteArray();
+    const QByteArray cacheControl = !options.cacheControl.isEmpty() ? options.cacheControl
+        : options.maxAge > 0 ? "private, max-age=" + QByteArray::number(options.maxAge)
+                             : QByteArray("private, no-cache");
     out.headers.emplaceBack("X-Content-Type-Options", "nosniff");
 
     bool notModified = false;
@@ -365,11 +388,15 @@ FileResponse planFileResponse(const QFileInfo &file, const FileRequestHeaders &r
         return out;
     }
 
-    bool asAttachment = true;
-    out.headers.emplaceBack("Content-Type", contentType(mimeTypeFor(file), options.inlineAnyType, &asAttachment));
-    out.headers.emplaceBack("Content-Disposition",
-                        contentDisposition(asAttachment, options.downloadName.isEmpty() ? file.fileName()
-                                                                                        : options.downloadName));
+    if (!options.contentType.isEmpty()) {
+        out.headers.emplaceBack("Content-Type", options.contentType);
+    } else {
+        bool asAttachment = true;
+        out.headers.emplaceBack("Content-Type", contentType(mimeTypeFor(file), options.inlineAnyType, &asAttachment));
+        out.headers.emplaceBack("Content-Disposition",
+                                contentDisposition(asAttachment, options.downloadName.isEmpty() ? file.fileName()
+                                                                                                : options.downloadName));
+    }
     out.headers.emplaceBack("Accept-Ranges", "bytes");
     out.headers.emplaceBack("ETag", etag);
     if (!lastModified.isEmpty())

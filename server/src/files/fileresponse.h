@@ -76,6 +76,9 @@ struct FileRequestHeaders
     QByteArray ifModifiedSince;
 };
 
+//! The shaping headers of `request`, as FileRequestHeaders asks for them.
+FileRequestHeaders fileRequestHeaders(const Request &request);
+
 struct FileResponseOptions
 {
     //! Serve any type inline, as Gradio does for `allowed_paths`; otherwise only isSafeInline()
@@ -86,6 +89,12 @@ struct FileResponseOptions
     int maxAge = 0;
     //! The name in `Content-Disposition`; the file's own name when empty.
     QString downloadName;
+    //! For a site's own files (Server::serveFolder()), each replacing what the fields above
+    //! decide when set: the `Content-Type` (then no `Content-Disposition` is sent), the
+    //! `Cache-Control`, and the ETag (resources have no inode for etagFor()).
+    QByteArray contentType;
+    QByteArray cacheControl;
+    QByteArray etag;
 };
 
 //! What to answer to GET or HEAD of a file. `Content-Length` is not among the headers: it is

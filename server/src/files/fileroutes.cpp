@@ -19,27 +19,6 @@ static Response notAllowed(const QString &requested)
     return Response::error(403, QStringLiteral("File not allowed: %1.").arg(requested));
 }
 
-static FileRequestHeaders conditions(const Request &request)
-{
-    FileRequestHeaders h;
-    int ranges = 0;
-    for (const auto &[name, value] : request.headers) {
-        if (name.compare("range", Qt::CaseInsensitive) == 0) {
-            h.range = value;
-            ++ranges;
-        } else if (name.compare("if-range", Qt::CaseInsensitive) == 0) {
-            h.ifRange = value;
-        } else if (name.compare("if-none-match", Qt::CaseInsensitive) == 0) {
-            h.ifNoneMatch += (h.ifNoneMatch.isEmpty() ? "" : ", ") + value;
-        } else if (name.compare("if-modified-since", Qt::CaseInsensitive) == 0) {
-            h.ifModifiedSince = value;
-        }
-    }
-    if (ranges > 1)
-        h.range.clear(); // ambiguous: served whole
-    return h;
-}
-
 static void serve(const RouteContext &c, Exchange *ex)
 {
     const QString requested = ex->request().param(QStringLiteral("path"));
@@ -58,22 +37,8 @@ static void serve(const RouteContext &c, Exchange *ex)
     FileResponseOptions options;
     // Uploads and results never change under their name: browsers may keep them.
     options.maxAge = file->root == Root::Allowed ? 0 : 3600;
-    const FileResponse plan = planFileResponse(QFileInfo(file->path), conditions(ex->request()), options);
-    Response head(plan.status, {}, {});
-    for (const auto &[name, value] : plan.headers)
-        head.addHeader(name, value);
-    if (plan.status == 304 || plan.status == 416) {
-        c.out->respond(ex, head);
-        return;
-    }
-    c.out->beginStream(ex, head, plan.length);
-    if (ex->isHead())
-        return; // the head is the whole answer
-    if (plan.length == 0) {
-        ex->end();
-        return;
-    }
-    FileSender::start(ex, std::move(handle), plan.offset, plan.length);
+    const FileResponse plan = planFileResponse(QFileInfo(file->path), fileRequestHeaders(ex->request()), options);
+    FileSender::respond(c.out, ex, std::move(handle), plan);
 }
 
 void installRoutes(http::Router &r, const RouteContext &c)

@@ -2,6 +2,8 @@
 #include "filesender.h"
 
 #include "../http/exchange.h"
+#include "../http/responder.h"
+#include "fileresponse.h"
 
 #include <QScopedValueRollback>
 
@@ -19,6 +21,26 @@ void FileSender::start(http::Exchange *exchange, std::unique_ptr<QFile> file, qi
     }
     auto *sender = new FileSender(exchange, std::move(file), length);
     sender->pump();
+}
+
+void FileSender::respond(http::Responder *out, http::Exchange *exchange, std::unique_ptr<QFile> file,
+                         const FileResponse &plan)
+{
+    Response head(plan.status, {}, {});
+    for (const auto &[name, value] : plan.headers)
+        head.addHeader(name, value);
+    if (plan.status == 304 || plan.status == 416) {
+        out->respond(exchange, head);
+        return;
+    }
+    out->beginStream(exchange, head, plan.length);
+    if (exchange->isHead())
+        return; // the head is the whole answer
+    if (plan.length == 0) {
+        exchange->end();
+        return;
+    }
+    start(exchange, std::move(file), plan.offset, plan.length);
 }
 
 FileSender::FileSender(http::Exchange *exchange, std::unique_ptr<QFile> file, qint64 length)

@@ -43,6 +43,11 @@ struct Route
         bool rest = false; //!< `<name...>`: takes the rest of the path
     };
     QList<Segment> segments;
+    //! A folder mount (Server::serveFolder()): matches its prefix itself, with or without a
+    //! final `/`, and every path below it; the part below is the `path` parameter.
+    bool mount = false;
+    //! Ends in `<name...>`, or a mount: taken after the built-in routes (but for a mount's prefix).
+    bool catchAll() const { return mount || (!segments.isEmpty() && segments.back().rest); }
 };
 
 //! Path patterns: `/a/<id>/b` (one segment), `/files/<path...>` or `/x/file=<path...>` (the
@@ -57,21 +62,38 @@ public:
         QList<QByteArray> allowed; //!< methods of routes whose path matched (for 405 / OPTIONS)
     };
 
-    //! User routes are always tried before built-in ones.
+    //! Matching order: user routes that are not catch-alls, in the order added; then built-in
+    //! routes; then user catch-alls (Route::catchAll(); a mount's prefix itself goes with the
+    //! first group), those with more literal segments first. So a user's `GET /<path...>` or `/` mount never takes `/config` or
+    //! `/gradio_api/...`, while a user's exact `GET /` still replaces the built-in page.
     //! Returns the index of the route, for userRoute().
     qsizetype addUser(const QByteArray &method, const QString &pattern, std::function<Response(const Request &)> handler);
+    //! A GET mount at `prefix` (`"/"`, `"/app"`), answered by a built-in style handler set
+    //! later with userRoute(index).builtin (it needs the running server's context).
+    qsizetype addMount(const QString &prefix);
     Route &userRoute(qsizetype index) { return m_user[index]; }
     //! `flags` are RouteFlag values.
     void addBuiltin(const QByteArray &method, const QString &pattern, std::function<void(Exchange *)> handler,
                     int flags = 0);
     //! HEAD matches GET routes.
     Match match(const QByteArray &method, const QString &path) const;
-    void clearBuiltins() { m_builtin.clear(); }
+    void clearBuiltins();
+    //! Pairs of (user route, built-in route it hides on at least one path), for the warning the
+    //! server logs at listen(). A user `GET /` replacing the built-in page is intended, not listed.
+    QList<QPair<const Route *, const Route *>> shadowedBuiltins() const;
 
 private:
     static Route make(const QByteArray &method, const QString &pattern);
     static bool matchPath(const Route &route, const QString &path, QHash<QString, QString> *params);
+    //! True when a mount matches `path` at its prefix itself.
+    static bool isMountRoot(const Route &route, const QString &path);
+    //! A path `route` matches: each placeholder filled with `x`.
+    static QString samplePath(const Route &route);
+    //! Puts a catch-all user route among the others, most literal segments first (nginx's
+    //! longest prefix: a mount at `/app` before one at `/`), else in the order added.
+    void rankCatchAll(qsizetype index);
     QList<Route> m_user;
+    QList<qsizetype> m_catchAlls; //!< indexes into m_user, in matching order
     QList<Route> m_builtin;
 };
 
