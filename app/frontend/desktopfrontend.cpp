@@ -106,6 +106,7 @@ private:
     {
         DesktopOptions o;
         o.url = spec.url;
+        o.devUrl = spec.devUrl;
         o.gradioClientUrl = spec.gradioClientUrl;
         const LaunchOptions &app = spec.options;
         o.title = app.title;

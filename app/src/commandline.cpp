@@ -172,9 +172,13 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     const QCommandLineOption sslKeyPassword(QStringLiteral("ssl-keyfile-password"),
         QStringLiteral("Password of an encrypted --ssl-keyfile. It shows in the process list: prefer the "
                        "environment variable QRADIO_SSL_KEYFILE_PASSWORD."), QStringLiteral("password"));
+    const QCommandLineOption devUrl(QStringLiteral("dev-url"),
+        QStringLiteral("Dev mode: the window loads this page of a dev server (e.g. Vite's http://localhost:5173, with "
+                       "its hot reload) instead of the app's own; the API stays on the app's port and lets that "
+                       "origin call it. Headless: only lets it call. Env QRADIO_DEV_URL."), QStringLiteral("url"));
     for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost,
                                         auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, fileUrlNetwork, deleteCache,
-                                        sslCertFile, sslKeyFile, sslKeyPassword})
+                                        sslCertFile, sslKeyFile, sslKeyPassword, devUrl})
         parser.addOption(o);
 
     ParseResult result;
@@ -285,7 +289,23 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         c.sslKeyPassword = parser.value(sslKeyPassword);
     else if (qEnvironmentVariableIsSet("QRADIO_SSL_KEYFILE_PASSWORD"))
         c.sslKeyPassword = qEnvironmentVariable("QRADIO_SSL_KEYFILE_PASSWORD");
+    const QString dev = parser.isSet(devUrl) ? parser.value(devUrl) : qEnvironmentVariable("QRADIO_DEV_URL");
+    if (!dev.trimmed().isEmpty()) {
+        const QUrl url(dev.trimmed(), QUrl::StrictMode);
+        const QString scheme = url.scheme().toLower();
+        if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) || url.host().isEmpty())
+            return fail(QStringLiteral("Invalid %1 '%2': expected an http:// or https:// URL with a host, e.g. "
+                                       "http://localhost:5173.")
+                            .arg(parser.isSet(devUrl) ? QStringLiteral("--dev-url") : QStringLiteral("QRADIO_DEV_URL"), dev));
+        c.devUrl = url;
+    }
     return result;
+}
+
+QString originOf(const QUrl &url)
+{
+    return url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+        .toString(QUrl::FullyEncoded);
 }
 
 std::optional<qint64> parseFileSize(const QString &text)

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QPair>
 #include <QStringList>
+#include <QUrl>
 
 #include <optional>
 
@@ -47,7 +48,11 @@ struct LaunchConfig
     QString sslCertFile;                 //!< --ssl-certfile
     QString sslKeyFile;                  //!< --ssl-keyfile
     std::optional<QString> sslKeyPassword; //!< --ssl-keyfile-password, env QRADIO_SSL_KEYFILE_PASSWORD
+    QUrl devUrl;                         //!< --dev-url, env QRADIO_DEV_URL: an http(s) URL with a host; empty: none
 };
+
+//! The origin ("http://localhost:5173") of a dev server URL.
+QString originOf(const QUrl &url);
 
 //! Gradio's max_file_size: bytes, or a number with b, kb, mb, gb or tb (1024-based, any case).
 std::optional<qint64> parseFileSize(const QString &text);

@@ -15,7 +15,7 @@ class QCoreApplication;
 
 namespace qradio::detail {
 
-inline constexpr char kFrontendAbi[] = "qradio-frontend/3 Qt " QT_VERSION_STR " qradio " QRADIO_VERSION;
+inline constexpr char kFrontendAbi[] = "qradio-frontend/4 Qt " QT_VERSION_STR " qradio " QRADIO_VERSION;
 inline constexpr char kFrontendAbiSymbol[] = "qradio_frontend_abi";
 inline constexpr char kFrontendFactorySymbol[] = "qradio_create_frontend";
 
@@ -25,6 +25,7 @@ struct WindowSpec
 {
     LaunchOptions options;
     QUrl url;                 //!< the page
+    QUrl devUrl;              //!< dev mode (--dev-url): the dev server's page, loaded instead of `url`
     QUrl gradioClientUrl;     //!< the server's bundled @gradio/client
     QString fallbackTitle;    //!< the server's title, shown while the page has none
     QByteArray serverCertificate; //!< PEM of the certificate the server presents (TLS); empty: none

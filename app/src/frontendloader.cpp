@@ -12,16 +12,20 @@ namespace qradio::detail {
 
 namespace {
 
-QStringList candidates(const QString &installed, const QString &built)
+constexpr char kModuleVariable[] = "QRADIO_DESKTOP_MODULE";
+
+} // namespace
+
+QStringList frontendCandidates(const QString &installed, const QString &built)
 {
+    if (const QString env = qEnvironmentVariable(kModuleVariable); !env.isEmpty())
+        return {env};
     const QString file = QStringLiteral(QRADIO_FRONTEND_FILE);
     QStringList paths;
-    if (const QString env = qEnvironmentVariable("QRADIO_DESKTOP_MODULE"); !env.isEmpty())
-        paths << env;
     if (!installed.isEmpty())
         paths << installed;
     Dl_info info{};
-    if (::dladdr(reinterpret_cast<const void *>(&loadFrontend), &info) != 0 && info.dli_fname)
+    if (::dladdr(reinterpret_cast<const void *>(&frontendCandidates), &info) != 0 && info.dli_fname)
         paths << QFileInfo(QString::fromLocal8Bit(info.dli_fname)).absoluteDir().filePath(QStringLiteral("qradio/") + file);
     const QString exe = QFile::symLinkTarget(QStringLiteral("/proc/self/exe"));
     if (!exe.isEmpty()) {
@@ -38,14 +42,14 @@ QStringList candidates(const QString &installed, const QString &built)
     return paths;
 }
 
-} // namespace
-
-LoadedFrontend loadFrontend(const QString &installed, const QString &built)
+LoadedFrontend loadFrontend(const QStringList &paths)
 {
     LoadedFrontend result;
-    for (const QString &path : candidates(installed, built)) {
-        if (!QFileInfo::exists(path))
+    for (const QString &path : paths) {
+        if (!QFileInfo::exists(path)) {
+            result.tried << path + QStringLiteral(": not found");
             continue;
+        }
         // The window's objects live in it: never unmapped, not even by Qt's clean-up at exit.
         QLibrary library(path);
         library.setLoadHints(QLibrary::PreventUnloadHint);
@@ -56,7 +60,8 @@ LoadedFrontend loadFrontend(const QString &installed, const QString &built)
         const auto abi = reinterpret_cast<FrontendAbiFunction>(library.resolve(kFrontendAbiSymbol));
         const auto create = reinterpret_cast<FrontendFactory>(library.resolve(kFrontendFactorySymbol));
         if (!abi || !create || std::strcmp(abi(), kFrontendAbi) != 0) {
-            result.tried << path + QStringLiteral(": built for another Qradio or Qt");
+            result.tried << path + QStringLiteral(": built for another Qradio or Qt (expected \"%1\")")
+                                       .arg(QLatin1String(kFrontendAbi));
             library.unload();
             continue;
         }
@@ -64,9 +69,21 @@ LoadedFrontend loadFrontend(const QString &installed, const QString &built)
         result.path = path;
         return result;
     }
-    if (result.tried.isEmpty())
-        result.tried << QStringLiteral("no " QRADIO_FRONTEND_FILE " found");
     return result;
+}
+
+QString frontendFailureMessage(const LoadedFrontend &loaded)
+{
+    const bool fromVariable = !qEnvironmentVariableIsEmpty(kModuleVariable);
+    QString text = QStringLiteral("Cannot show the window: the desktop module " QRADIO_FRONTEND_FILE " did not load.\n");
+    text += fromVariable ? QStringLiteral("Looked only where %1 points:\n").arg(QLatin1String(kModuleVariable))
+                         : QStringLiteral("Looked at, in order:\n");
+    for (const QString &line : loaded.tried)
+        text += QStringLiteral("  ") + line + QLatin1Char('\n');
+    text += QStringLiteral("Point at the module with %1=<path to " QRADIO_FRONTEND_FILE ">, or run without a window "
+                           "with --headless.")
+                .arg(QLatin1String(kModuleVariable));
+    return text;
 }
 
 } // namespace qradio::detail

@@ -17,7 +17,7 @@
 #include <cstdio>
 #include <memory>
 
-Q_LOGGING_CATEGORY(lcLaunch, "qradio.app")
+Q_LOGGING_CATEGORY(lcLaunch, "qradio.app", QtInfoMsg)
 
 namespace qradio {
 
@@ -60,9 +60,10 @@ struct Run
 };
 
 //! Decides, before any application object exists, whether this run gets a window, and loads the
-//! window's module only if so. `reason` says why a wanted window is not possible.
+//! window's module only if so. `reason` says why the run is headless though a window could have
+//! been wanted; `failure` is set when a window is wanted but its module did not load.
 std::unique_ptr<detail::Frontend> chooseFrontend(int argc, char **argv, const detail::AppManifest &manifest,
-                                                QString *reason)
+                                                QString *reason, QString *failure)
 {
     const detail::PreScan scan = detail::preScan(argc, argv);
     if (scan.headless || scan.infoOnly)
@@ -72,13 +73,15 @@ std::unique_ptr<detail::Frontend> chooseFrontend(int argc, char **argv, const de
         *reason = QStringLiteral("no display found (DISPLAY and WAYLAND_DISPLAY are not set)");
         return nullptr;
     }
-    detail::LoadedFrontend loaded = detail::loadFrontend(detail::installedModulePath(manifest), manifest.modulePath);
+    detail::LoadedFrontend loaded =
+        detail::loadFrontend(detail::frontendCandidates(detail::installedModulePath(manifest), manifest.modulePath));
     if (!loaded.frontend)
-        *reason = QStringLiteral("the desktop window could not be loaded: ") + loaded.tried.join(QStringLiteral("; "));
+        *failure = detail::frontendFailureMessage(loaded);
     return std::move(loaded.frontend);
 #else
     Q_UNUSED(argv);
     Q_UNUSED(manifest);
+    Q_UNUSED(failure);
     *reason = QStringLiteral("this build of Qradio has no desktop window");
     return nullptr;
 #endif
@@ -150,6 +153,15 @@ void printMcpUrls(FILE *stream, const Server &server, const detail::LaunchConfig
     printLine(stream, QStringLiteral("MCP server (legacy SSE): %1/gradio_api/mcp/sse").arg(base));
 }
 
+//! Dev mode (--dev-url): what the window shows and where the API is.
+void printDevMode(const detail::LaunchConfig &config, const Server &server, bool window)
+{
+    const QString api = detail::printableUrl(config.host, server.port(), isTls(server));
+    printLine(stdout, window ? QStringLiteral("Dev mode: window loads %1; API on %2").arg(config.devUrl.toDisplayString(), api)
+                             : QStringLiteral("Dev mode (headless, no window to load %1): %2 may call the API on %3")
+                                   .arg(config.devUrl.toDisplayString(), detail::originOf(config.devUrl), api));
+}
+
 //! From here on stdout belongs to the MCP protocol: the launcher speaks on stderr.
 bool startMcpStdio(Server &server, const LaunchOptions &options, const detail::LaunchConfig &config)
 {
@@ -177,7 +189,14 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     }
     Run run;
     QString headlessReason;
-    run.frontend = chooseFrontend(argc, argv, manifest, &headlessReason);
+    QString frontendFailure;
+    run.frontend = chooseFrontend(argc, argv, manifest, &headlessReason, &frontendFailure);
+    if (!frontendFailure.isEmpty()) {
+        // A window was wanted (a display is there, no --headless): running without one would
+        // look like a hang to whoever started the app.
+        printLine(stderr, frontendFailure);
+        return 1;
+    }
 
     int appArgc = argc;     // the application keeps a reference to it
     run.app.reset(run.frontend ? run.frontend->createApplication(appArgc, argv) : new QCoreApplication(appArgc, argv));
@@ -202,6 +221,8 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     if (config.token)
         serverOptions.token = *config.token;
     serverOptions.allowedOrigins += config.allowedOrigins;
+    if (!config.devUrl.isEmpty())
+        serverOptions.allowedOrigins += detail::originOf(config.devUrl); // the dev page calls the API
     serverOptions.allowedHosts += config.allowedHosts;
     serverOptions.auth += config.auth;
     if (config.authMessage)
@@ -222,6 +243,11 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     if (config.sslKeyPassword)
         serverOptions.sslKeyPassword = *config.sslKeyPassword;
     server.setOptions(serverOptions);
+    if (!manifest.frontend.isEmpty()) {
+        // qradio_add_app(... FRONTEND): the app's page at "/", behind the login when there is one.
+        // A GET / of the app's own, registered before, still wins.
+        server.serveFolder(QStringLiteral("/"), manifest.frontend, {.spaFallback = true}).requireLogin();
+    }
 
     detail::WindowSpec spec = windowSpec(server, options, config, appId);
     if (run.frontend && options.singleInstance && !run.frontend->claimInstance(appId)) {
@@ -232,7 +258,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
 
     detail::SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &detail::SignalWatcher::quitRequested, run.app.get(), [](int signal) {
-        qCInfo(lcLaunch) << "signal" << signal << "received; quitting";
+        qCDebug(lcLaunch) << "signal" << signal << "received; quitting";
         QCoreApplication::quit();
     });
 
@@ -272,6 +298,9 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
             query.addQueryItem(QStringLiteral("login_ticket"), server.issueLoginTicket(user));
             spec.url.setQuery(query);
         }
+        if (!config.devUrl.isEmpty())
+            printDevMode(config, server, run.frontend != nullptr);
+        spec.devUrl = config.devUrl;
         spec.gradioClientUrl = base.resolved(QUrl(QStringLiteral("/gradio_api/client.js")));
         spec.serverCertificate = server.certificate().toPem();
         if (run.frontend)

@@ -4,16 +4,34 @@
 #include <qradio/mcp.h>
 #include <qradio/server.h>
 
+#include <stdexcept>
+
 namespace qradio {
 
 EndpointBuilder &EndpointBuilder::params(std::initializer_list<Param> params)
 {
-    Q_ASSERT_X(qsizetype(params.size()) == m_spec->invoker.paramSchemas.size(), "qradio::EndpointBuilder::params",
-               "the number of names must match the function's API parameters");
-    m_spec->params = QList<Param>(params);
-    while (m_spec->params.size() < m_spec->invoker.paramSchemas.size())
-        m_spec->params.append(Param(QStringLiteral("param_%1").arg(m_spec->params.size())));
-    m_spec->params.resize(m_spec->invoker.paramSchemas.size(), Param(QString()));
+    return this->params(QList<Param>(params));
+}
+
+EndpointBuilder &EndpointBuilder::params(const QStringList &names)
+{
+    return params(QList<Param>(names.cbegin(), names.cend()));
+}
+
+EndpointBuilder &EndpointBuilder::params(const QList<Param> &params)
+{
+    const qsizetype takes = m_spec->invoker.paramSchemas.size();
+    if (params.size() != takes) {
+        // Padding or cutting would publish a schema that lies about the function: refuse, in
+        // every build type, while the app is still registering.
+        throw std::invalid_argument(
+            QStringLiteral("qradio: endpoint '%1': .params() names %2 parameter%3 but the function takes %4 "
+                           "(qradio::Context& and qradio::Stream<T>& do not count)")
+                .arg(m_spec->name).arg(params.size()).arg(params.size() == 1 ? QLatin1String() : QLatin1String("s")).arg(takes)
+                .toStdString());
+    }
+    m_spec->params = params;
+    m_spec->namedParams = true;
     for (qsizetype i = 0; i < m_spec->params.size(); ++i) {
         // Gradio renames parameters that clash with its client keywords.
         const QString &n = m_spec->params[i].name;

@@ -8,9 +8,33 @@
 
 #include <qradio/mcp.h>
 
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 
+Q_LOGGING_CATEGORY(lcApi, "qradio.api", QtInfoMsg)
+
 namespace qradio {
+
+namespace {
+
+//! Gradio, too, publishes unnamed parameters as param_0, param_1, ...; clients then see names
+//! that say nothing, so say which endpoints need params().
+void reportUnnamedParams(const QList<std::shared_ptr<EndpointSpec>> &endpoints)
+{
+    for (const auto &e : endpoints) {
+        const qsizetype n = e->invoker.paramSchemas.size();
+        if (e->namedParams || n == 0)
+            continue;
+        QStringList names;
+        for (qsizetype i = 0; i < n; ++i)
+            names << QStringLiteral("param_%1").arg(i);
+        qCWarning(lcApi).noquote() << QStringLiteral("endpoint '%1' does not name its parameters: clients see %2. "
+                                                     "Name them with .params({...}).")
+                                          .arg(e->name, names.join(QStringLiteral(", ")));
+    }
+}
+
+} // namespace
 
 // ---- Server ----------------------------------------------------------------------------------
 
@@ -179,6 +203,8 @@ bool Server::serve(const QHostAddress *address, quint16 port)
         }
     }
     d->endpointTable = EndpointTable({d->endpoints.cbegin(), d->endpoints.cend()});
+    if (!std::exchange(d->unnamedParamsReported, true))
+        reportUnnamedParams(d->endpoints);
 
     d->thread = std::make_unique<QThread>();
     d->thread->setObjectName(QStringLiteral("qradio-core"));

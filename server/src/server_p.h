@@ -45,6 +45,7 @@ public:
     QHostAddress address;
     quint16 port = 0;
     qint64 appId = 0;
+    bool unnamedParamsReported = false; //!< the warning of Server::serve(), once per server
 };
 
 } // namespace qradio

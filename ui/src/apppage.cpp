@@ -7,7 +7,7 @@
 #include <QLoggingCategory>
 #include <QWebEngineNewWindowRequest>
 
-Q_LOGGING_CATEGORY(lcPage, "qradio.desktop.page")
+Q_LOGGING_CATEGORY(lcPage, "qradio.desktop.page", QtInfoMsg)
 
 namespace qradio::detail {
 
@@ -35,9 +35,7 @@ void AppPage::handleCertificateError(const QWebEngineCertificateError &error)
 
 bool AppPage::isAppUrl(const QUrl &url) const
 {
-    if (url.scheme() == QLatin1String("blob"))
-        return sameOrigin(QUrl(url.path()), m_options.url);
-    return sameOrigin(url, m_options.url);
+    return isAppOrigin(url, m_options.url, m_options.devUrl);
 }
 
 bool AppPage::acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame)

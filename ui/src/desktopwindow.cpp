@@ -81,6 +81,8 @@ public:
     void saveDownload(QWebEngineDownloadRequest *download);
     void restoreGeometry();
     QSettings settings() const { return QSettings(QStringLiteral("qradio"), options.appId); }
+    //! What the window shows: the dev server's page in dev mode, else the app's.
+    QUrl pageUrl() const { return options.devUrl.isValid() ? options.devUrl : options.url; }
 
     DesktopWindow *q;
     DesktopOptions options;
@@ -128,7 +130,7 @@ void DesktopWindowPrivate::setUpWidgets()
     status->showLoading(options.title.isEmpty() ? options.fallbackTitle : options.title);
     QObject::connect(status, &detail::StatusView::retryRequested, q, [this] {
         status->showLoading(q->windowTitle());
-        page->load(options.url);
+        page->load(pageUrl());
     });
 
     q->setWindowIcon(options.icon.isNull() ? QIcon(QStringLiteral(":/qradio/desktop/qradio.png")) : options.icon);
@@ -136,6 +138,15 @@ void DesktopWindowPrivate::setUpWidgets()
     QObject::connect(q->statusBar(), &QStatusBar::messageChanged, q->statusBar(),
                      [bar = q->statusBar()](const QString &m) { bar->setVisible(!m.isEmpty()); });
     q->statusBar()->hide();
+
+    // Ctrl+Q closes the window as its close button does (the app then quits). QKeySequence::Quit
+    // is empty on some platforms and Ctrl+Q on others: bind each distinct key once, since two
+    // shortcuts on one key would be ambiguous and neither would fire.
+    QList<QKeySequence> quitKeys = QKeySequence::keyBindings(QKeySequence::Quit);
+    if (!quitKeys.contains(QKeySequence(Qt::CTRL | Qt::Key_Q)))
+        quitKeys.append(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    for (const QKeySequence &key : std::as_const(quitKeys))
+        QObject::connect(new QShortcut(key, q), &QShortcut::activated, q, &QWidget::close);
 
     if (options.devTools) {
         for (const QKeySequence &key : {QKeySequence(Qt::Key_F12), QKeySequence(QStringLiteral("Ctrl+Shift+I"))})
@@ -152,7 +163,7 @@ void DesktopWindowPrivate::connectPage()
                      [this](QWebEngineNewWindowRequest &r) { openPopup(r); });
     QObject::connect(page, &QWebEnginePage::windowCloseRequested, q, &QWidget::close);
     QObject::connect(page, &QWebEnginePage::fullScreenRequested, q, [this](QWebEngineFullScreenRequest r) {
-        if (!detail::sameOrigin(r.origin(), options.url)) {
+        if (!detail::isAppOrigin(r.origin(), options.url, options.devUrl)) {
             r.reject();
             return;
         }
@@ -180,7 +191,7 @@ void DesktopWindowPrivate::onLoadFinished(bool ok)
         // Only the first load replaces the page: later failures show Chromium's own error page.
         status->showError(DesktopWindow::tr("Could not open %1").arg(q->windowTitle()),
                           DesktopWindow::tr("The page %1 did not load. Is the app's server running?")
-                              .arg(options.url.toDisplayString()),
+                              .arg(pageUrl().toDisplayString()),
                           true);
         stack->setCurrentWidget(status);
     }
@@ -273,7 +284,7 @@ DesktopWindow::DesktopWindow(DesktopOptions options, QWidget *parent)
     d->updateTitle();
     d->restoreGeometry();
     if (d->options.url.isValid())       // none when the window only reports a failed start
-        d->page->load(d->options.url);
+        d->page->load(d->pageUrl());
 }
 
 DesktopWindow::~DesktopWindow()

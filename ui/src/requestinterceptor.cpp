@@ -5,7 +5,7 @@
 
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcRequests, "qradio.desktop.requests")
+Q_LOGGING_CATEGORY(lcRequests, "qradio.desktop.requests", QtInfoMsg)
 
 namespace qradio::detail {
 

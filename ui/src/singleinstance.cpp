@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-Q_LOGGING_CATEGORY(lcInstance, "qradio.desktop.instance")
+Q_LOGGING_CATEGORY(lcInstance, "qradio.desktop.instance", QtInfoMsg)
 
 namespace qradio {
 

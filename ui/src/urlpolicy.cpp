@@ -36,6 +36,12 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
         && a.port(defaultPort(a)) == b.port(defaultPort(b));
 }
 
+bool isAppOrigin(const QUrl &url, const QUrl &appUrl, const QUrl &devUrl)
+{
+    const QUrl origin = url.scheme() == QLatin1String("blob") ? QUrl(url.path()) : url;
+    return sameOrigin(origin, appUrl) || (devUrl.isValid() && !devUrl.host().isEmpty() && sameOrigin(origin, devUrl));
+}
+
 bool isExternallyOpenable(const QUrl &url)
 {
     const QString s = url.scheme();

@@ -16,6 +16,10 @@ bool isGradioClientCdnUrl(const QUrl &url);
 //! Same scheme, host and port (default ports filled in).
 bool sameOrigin(const QUrl &a, const QUrl &b);
 
+//! The app's own: the origin of `appUrl` (its server) or, in dev mode, of `devUrl` (the dev
+//! server whose page the window shows). blob: URLs count by the origin they were made in.
+bool isAppOrigin(const QUrl &url, const QUrl &appUrl, const QUrl &devUrl);
+
 //! Schemes that may be handed to the system (browser, mail client) when a page navigates to them.
 bool isExternallyOpenable(const QUrl &url);
 

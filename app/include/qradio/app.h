@@ -15,9 +15,20 @@
 //! \endcode
 //!
 //! Command line (QCommandLineParser): `--host` (127.0.0.1), `--port` (7860), `--headless`,
-//! `--mcp` / `--no-mcp`, `--mcp-stdio`, `--devtools`, `--help`, `--version`; Qt's own options
-//! (`-platform`, ...) and `--webEngineArgs <chromium flags>` pass through. Environment, as in
-//! Gradio: GRADIO_SERVER_NAME, GRADIO_SERVER_PORT, GRADIO_MCP_SERVER.
+//! `--mcp` / `--no-mcp`, `--mcp-stdio`, `--devtools`, `--dev-url <url>`, `--help` (lists every
+//! option), `--version`; Qt's own options (`-platform`, ...) and `--webEngineArgs <chromium flags>`
+//! pass through. Environment, as in Gradio: GRADIO_SERVER_NAME, GRADIO_SERVER_PORT, GRADIO_MCP_SERVER.
+//!
+//! Dev mode: `--dev-url http://localhost:5173` (or QRADIO_DEV_URL) makes the window load that
+//! dev server's page (with its hot reload) instead of the app's own, while the API stays on the
+//! app's port; the dev origin may call the API (ServerOptions::allowedOrigins) and counts as the
+//! app's in the window (it stays there; permissions as for the app). The launcher prints
+//! `Dev mode: window loads <url>; API on <local url>`. Headless, the origin is only allowed to
+//! call. Anything but an http(s) URL with a host is a command-line error (exit code 1). The
+//! access token and login are not handed to the dev page: use dev mode without them.
+//!
+//! A normal run prints nothing but the URL lines below; the `qradio.*` logging categories have
+//! debug off unless asked for (`QT_LOGGING_RULES="qradio.*.debug=true"`).
 //!
 //! The launcher prints `Running on local URL: http://<host>:<port>` on stdout as soon as the
 //! port is bound. Without a port asked for (option or GRADIO_SERVER_PORT), a busy port makes it
@@ -27,8 +38,11 @@
 //! It runs headless with `--headless`, `--mcp-stdio`, or when there is no display (no DISPLAY,
 //! no WAYLAND_DISPLAY, no QT_QPA_PLATFORM): then it creates only a QCoreApplication and never
 //! loads the window's libraries (Qt WebEngine is loaded at run time, only for a window).
-//! It quits cleanly on window close, Ctrl+C (SIGINT), SIGTERM and SIGHUP: the server stops,
-//! the port is freed and launch() returns 0.
+//! With a display and none of those options, a window module that cannot be loaded is an error
+//! (exit code 1): the launcher names every path it tried, with dlopen's reason, and the variable
+//! QRADIO_DESKTOP_MODULE=<path> that points at the module (when set, the only path tried).
+//! It quits cleanly on window close, Ctrl+Q in the window, Ctrl+C (SIGINT), SIGTERM and SIGHUP:
+//! the server stops, the port is freed and launch() returns 0.
 //! With QRADIO_BENCH=1 the window prints `qradio-bench: loadFinished ok=1 epoch_ms=<ms>` on stdout
 //! when its page first finishes loading (bench/launch).
 
@@ -95,8 +109,8 @@ struct LaunchOptions
 //! Parses the command line, binds the port, prints the URL, shows the window (or runs headless)
 //! and runs the event loop until the window closes or a quit signal arrives. Creates the
 //! application object itself: call it before any QCoreApplication exists.
-//! Returns the process exit code: 0 after a normal quit, 1 when the server could not start or
-//! the command line is wrong.
+//! Returns the process exit code: 0 after a normal quit, 1 when the server could not start, the
+//! command line is wrong or a wanted window cannot be shown.
 int launch(Server &server, int argc, char **argv, const LaunchOptions &options = {});
 
 } // namespace qradio

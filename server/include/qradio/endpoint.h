@@ -7,11 +7,17 @@
 #include <qradio/invoker.h>
 
 #include <QJsonValue>
+#include <QList>
 #include <QString>
+#include <QStringList>
 
+#include <cstddef>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <optional>
+#include <ranges>
+#include <type_traits>
 
 namespace qradio {
 
@@ -53,6 +59,7 @@ struct EndpointSpec
     double streamEvery = 0;              //!< seconds between streamed updates; 0: every value
     bool batch = false;
     int maxBatchSize = 4;
+    bool namedParams = false;            //!< params() was called (else: param_0, param_1, ...)
 };
 
 //! Returned by Server::api(); each setter returns the builder for chaining.
@@ -69,8 +76,13 @@ public:
         : m_spec(std::move(spec)), m_server(server)
     {}
 
-    //! Names (and describes) the parameters in order. Their count must match the function's.
+    //! Names (and describes) the parameters in order. Their count must match the function's API
+    //! parameters (all but qradio::Context& and qradio::Stream<T>&): a mismatch throws
+    //! std::invalid_argument naming the endpoint and both counts. Through Server::api() a braced
+    //! list is checked at compile time instead (ApiBuilder).
     EndpointBuilder &params(std::initializer_list<Param> params);
+    EndpointBuilder &params(const QList<Param> &params);
+    EndpointBuilder &params(const QStringList &names);
     EndpointBuilder &description(const QString &text);
     EndpointBuilder &visibility(Visibility visibility);
     //! false: the JS client calls it through /run, outside the queue (Gradio's queue=False).
@@ -93,6 +105,62 @@ public:
 private:
     std::shared_ptr<EndpointSpec> m_spec;
     Server *m_server = nullptr;
+};
+
+namespace detail {
+//! Instantiated with the two counts so that the compiler's error names them.
+template<std::size_t NamesGiven, int FunctionTakes>
+struct ParamCountCheck
+{
+    static_assert(NamesGiven == std::size_t(FunctionTakes),
+                  "qradio: .params() names a different number of parameters than the function takes "
+                  "(qradio::Context& and qradio::Stream<T>& do not count); see ParamCountCheck<names given, "
+                  "function takes>");
+    static constexpr bool ok = true;
+};
+} // namespace detail
+
+//! What Server::api() returns: an EndpointBuilder that knows the function's number of API
+//! parameters (`Arity`), so that params() with a braced list fails to compile when the count
+//! differs. A list built at run time (QStringList, QList<Param>) is checked when it is given.
+//! \code
+//! app.api("add", [](int a, int b) { return a + b; }).params({"a", "b"});       // compiles
+//! app.api("add", [](int a, int b) { return a + b; }).params({"a"});            // does not
+//! \endcode
+template<int Arity>
+class ApiBuilder : public EndpointBuilder
+{
+public:
+    explicit ApiBuilder(EndpointBuilder builder) : EndpointBuilder(std::move(builder)) {}
+
+    template<std::size_t N>
+    ApiBuilder &params(const Param (&names)[N])
+    {
+        static_assert(detail::ParamCountCheck<N, Arity>::ok);
+        EndpointBuilder::params(QList<Param>(std::begin(names), std::end(names)));
+        return *this;
+    }
+    //! A run-time list of names or Params; a wrong count throws std::invalid_argument.
+    template<typename List>
+        requires std::ranges::range<List> && (!std::is_array_v<List>)
+    ApiBuilder &params(const List &list)
+    {
+        if constexpr (std::is_convertible_v<const List &, QStringList>)
+            EndpointBuilder::params(QStringList(list));
+        else
+            EndpointBuilder::params(QList<Param>(std::ranges::begin(list), std::ranges::end(list)));
+        return *this;
+    }
+    // The other setters, returning this builder so that params() may come anywhere in the chain.
+    ApiBuilder &description(const QString &text) { EndpointBuilder::description(text); return *this; }
+    ApiBuilder &visibility(Visibility v) { EndpointBuilder::visibility(v); return *this; }
+    ApiBuilder &queue(bool enabled) { EndpointBuilder::queue(enabled); return *this; }
+    ApiBuilder &concurrencyLimit(int limit) { EndpointBuilder::concurrencyLimit(limit); return *this; }
+    ApiBuilder &concurrencyId(const QString &id) { EndpointBuilder::concurrencyId(id); return *this; }
+    ApiBuilder &timeLimit(double seconds) { EndpointBuilder::timeLimit(seconds); return *this; }
+    ApiBuilder &streamEvery(double seconds) { EndpointBuilder::streamEvery(seconds); return *this; }
+    ApiBuilder &batch(int maxSize = 4) { EndpointBuilder::batch(maxSize); return *this; }
+    ApiBuilder &mcpTool(const QString &name = {}) { EndpointBuilder::mcpTool(name); return *this; }
 };
 
 } // namespace qradio

@@ -227,10 +227,12 @@ public:
 
     //! Registers `fn` as the API endpoint `name` (gradio.Server.api). See invoker.h for the forms
     //! `fn` may take.
+    //! params() with a braced list must name exactly the function's API parameters: a wrong
+    //! count does not compile (ApiBuilder).
     template<typename F>
-    EndpointBuilder api(const QString &name, F &&fn)
+    ApiBuilder<detail::apiArity<F>> api(const QString &name, F &&fn)
     {
-        return addEndpoint(name, detail::makeInvoker(std::forward<F>(fn)));
+        return ApiBuilder<detail::apiArity<F>>(addEndpoint(name, detail::makeInvoker(std::forward<F>(fn))));
     }
 
     using Handler = std::function<Response(const Request &)>;

@@ -9,7 +9,7 @@
 #include <QTimer>
 #include <QUuid>
 
-Q_LOGGING_CATEGORY(lcMcp, "qradio.mcp")
+Q_LOGGING_CATEGORY(lcMcp, "qradio.mcp", QtInfoMsg)
 
 namespace qradio::mcp {
 

@@ -91,7 +91,7 @@ private:
     {
         // The client closed stdin: the session is over, and so is the run.
         m_notifier.setEnabled(false);
-        qCInfo(lcMcp) << "stdin closed; quitting";
+        qCDebug(lcMcp) << "stdin closed; quitting";
         std::weak_ptr<Service> weak = m_service;
         m_service->post([weak, id = m_session] {
             if (auto s = weak.lock())
@@ -135,7 +135,7 @@ bool startStdio(Server &server)
     if (sessionId.isEmpty())
         return false;
     new StdinReader(service, sessionId);
-    qCInfo(lcMcp) << "speaking MCP on stdin/stdout";
+    qCDebug(lcMcp) << "speaking MCP on stdin/stdout";
     return true;
 }
 

@@ -11,7 +11,7 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
-Q_LOGGING_CATEGORY(lcQueue, "qradio.queue")
+Q_LOGGING_CATEGORY(lcQueue, "qradio.queue", QtInfoMsg)
 
 namespace qradio::queue {
 

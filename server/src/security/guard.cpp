@@ -8,7 +8,7 @@
 #include <QNetworkInterface>
 #include <QUrl>
 
-Q_LOGGING_CATEGORY(lcGuard, "qradio.guard")
+Q_LOGGING_CATEGORY(lcGuard, "qradio.guard", QtInfoMsg)
 
 namespace qradio::security {
 

@@ -10,7 +10,7 @@
 #include <QSet>
 #include <QUrl>
 
-Q_LOGGING_CATEGORY(lcLogin, "qradio.login")
+Q_LOGGING_CATEGORY(lcLogin, "qradio.login", QtInfoMsg)
 
 namespace qradio::security {
 
@@ -220,7 +220,7 @@ QByteArray Login::cookieHeader(const QByteArray &name, const QByteArray &value, 
 Response Login::openSession(const QString &user)
 {
     const QByteArray token = newSession(user);
-    qCInfo(lcLogin) << "user" << user << "logged in";
+    qCDebug(lcLogin) << "user" << user << "logged in";
     Response r = Response::json(QJsonObject{{QStringLiteral("success"), true}});
     r.addHeader("Set-Cookie", cookieHeader(m_cookie, token, false));
     r.addHeader("Set-Cookie", cookieHeader(m_unsecureCookie, token, false));

@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QJsonObject>
 #include <QMutex>
 #include <QRegularExpression>
@@ -98,6 +99,7 @@ private Q_SLOTS:
 
     void cdnUrlsAreRecognised_data();
     void cdnUrlsAreRecognised();
+    void devOriginCountsAsTheApp();
     void windowShowsCalculator();
     void buttonsCallTheApi();
     void calculatorExampleWorksInTheWindow();
@@ -108,6 +110,7 @@ private Q_SLOTS:
     void downloadAsksWhereToSave();
     void fileInputOpensFileDialog();
     void devToolsOnlyWhenEnabled();
+    void ctrlQClosesTheWindow();
     void cdnImportIsServedLocally();
     void screenshot();
     void geometryIsRemembered();
@@ -241,6 +244,19 @@ void TestDesktop::cdnUrlsAreRecognised()
     QFETCH(QString, url);
     QFETCH(bool, cdn);
     QCOMPARE(qradio::detail::isGradioClientCdnUrl(QUrl(url)), cdn);
+}
+
+void TestDesktop::devOriginCountsAsTheApp()
+{
+    const QUrl app(u"http://127.0.0.1:7860/"_s);
+    const QUrl dev(u"http://localhost:5173/"_s);
+    QVERIFY(qradio::detail::isAppOrigin(QUrl(u"http://127.0.0.1:7860/x?y"_s), app, {}));
+    QVERIFY(!qradio::detail::isAppOrigin(QUrl(u"http://localhost:5173/src/main.tsx"_s), app, {}));
+    QVERIFY(qradio::detail::isAppOrigin(QUrl(u"http://localhost:5173/src/main.tsx"_s), app, dev));
+    QVERIFY(qradio::detail::isAppOrigin(QUrl(u"blob:http://localhost:5173/1234"_s), app, dev));
+    QVERIFY(qradio::detail::isAppOrigin(QUrl(u"http://127.0.0.1:7860/gradio_api/info"_s), app, dev));
+    QVERIFY(!qradio::detail::isAppOrigin(QUrl(u"http://localhost:5174/"_s), app, dev));
+    QVERIFY(!qradio::detail::isAppOrigin(QUrl(u"https://localhost:5173/"_s), app, dev));
 }
 
 void TestDesktop::windowShowsCalculator()
@@ -452,11 +468,28 @@ void TestDesktop::devToolsOnlyWhenEnabled()
     QVERIFY(withTools->page()->devToolsPage());
 }
 
+void TestDesktop::ctrlQClosesTheWindow()
+{
+    qradio::DesktopOptions o = options(u"/"_s);
+    o.appId = u"tst_desktop_quit"_s;
+    auto w = openWindow(u"/"_s, o);
+    QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    w->activateWindow();
+    QVERIFY2(QTest::qWaitForWindowActive(w.get()), "the window must take focus for its Ctrl+Q shortcut");
+    QSignalSpy closed(w.get(), &qradio::DesktopWindow::closed);
+    // Where a user presses it: in the page (the focused web view), not on the frame.
+    QWidget *target = QApplication::focusWidget() ? QApplication::focusWidget() : w.get();
+    QTest::keyClick(target, Qt::Key_Q, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, kTimeout);
+    QVERIFY(!w->isVisible());
+}
+
 void TestDesktop::cdnImportIsServedLocally()
 {
     // The test runs with every host name but 127.0.0.1 unresolvable (see main()): the page only
     // works if the CDN import is answered by the app's own server.
     const qsizetype before = serverPaths().count(u"/gradio_api/client.js"_s);
+    QLoggingCategory::setFilterRules(u"qradio.desktop.requests.debug=true"_s); // off by default
     QTest::ignoreMessage(QtDebugMsg, QRegularExpression(
         uR"(serving "https://cdn\.jsdelivr\.net/npm/@gradio/client/dist/index\.min\.js" from "http://127\.0\.0\.1:\d+/gradio_api/client\.js")"_s));
     auto w = openWindow(u"/cdn"_s);

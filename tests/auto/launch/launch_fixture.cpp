@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A small app built on qradio::launch() for tst_launch to run as a child process. Environment
 // knobs (test-only): FIXTURE_DEFAULT_PORT, FIXTURE_APP_ID, FIXTURE_SINGLE_INSTANCE,
-// FIXTURE_STDIO_HOOK, FIXTURE_CLOSE_AFTER_LOAD, FIXTURE_CLOSE_ON_ERROR, FIXTURE_PAGE (the page
-// the window opens; /who needs a login and prints who asked for it).
+// FIXTURE_STDIO_HOOK, FIXTURE_CLOSE_AFTER_LOAD, FIXTURE_CLOSE_ON_ERROR, FIXTURE_QUIT_KEY_AFTER_LOAD
+// (presses Ctrl+Q in the loaded page), FIXTURE_PAGE (the page the window opens; /who needs a
+// login and prints who asked for it).
 
 #include <qradio/app.h>
 #include <qradio/server.h>
@@ -12,6 +13,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QPointer>
+#include <QTest>
 #include <QTimer>
 #include <QWidget>
 #endif
@@ -44,6 +46,20 @@ public Q_SLOTS:
             m_window->close();
     }
 
+    //! Ctrl+Q where a user presses it: in the page, once the window has the focus.
+    void pressQuitKey()
+    {
+        if (!m_window)
+            return;
+        m_window->activateWindow();
+        if (!QTest::qWaitForWindowActive(m_window))
+            std::printf("fixture: the window did not become active\n");
+        QWidget *target = QApplication::focusWidget() ? QApplication::focusWidget() : m_window.data();
+        std::printf("fixture: pressing Ctrl+Q\n");
+        std::fflush(stdout);
+        QTest::keyClick(target, Qt::Key_Q, Qt::ControlModifier);
+    }
+
 private:
     void poll()
     {
@@ -54,6 +70,9 @@ private:
                     if (qEnvironmentVariableIsSet("FIXTURE_CLOSE_AFTER_LOAD")) {
                         m_poll.stop();
                         connect(w, SIGNAL(firstLoadFinished(bool)), this, SLOT(loaded(bool)));
+                    } else if (qEnvironmentVariableIsSet("FIXTURE_QUIT_KEY_AFTER_LOAD")) {
+                        m_poll.stop();
+                        connect(w, SIGNAL(firstLoadFinished(bool)), this, SLOT(pressQuitKey()));
                     }
                 }
             }
@@ -78,7 +97,8 @@ private:
 
 void installWindowCloser()
 {
-    if ((qEnvironmentVariableIsSet("FIXTURE_CLOSE_AFTER_LOAD") || qEnvironmentVariableIsSet("FIXTURE_CLOSE_ON_ERROR"))
+    if ((qEnvironmentVariableIsSet("FIXTURE_CLOSE_AFTER_LOAD") || qEnvironmentVariableIsSet("FIXTURE_CLOSE_ON_ERROR")
+         || qEnvironmentVariableIsSet("FIXTURE_QUIT_KEY_AFTER_LOAD"))
         && qobject_cast<QApplication *>(QCoreApplication::instance()))
         new WindowCloser(QCoreApplication::instance());
 }

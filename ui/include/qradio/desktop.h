@@ -46,7 +46,11 @@ struct DesktopOptions
 {
     //! The page to show. Its origin (scheme, host, port) is the app: everything else is outside.
     QUrl url;
-    //! Where the bundled `@gradio/client` module is served (the server's /gradio_api/client.js).
+    //! Dev mode: the page loaded instead of `url`, from a dev server with hot reload (Vite's
+    //! http://localhost:5173). Its origin counts as the app's, as `url`'s does: it stays in the
+    //! window and may be granted permissions. Empty: `url`.
+    QUrl devUrl;
+    //! Where the bundled @gradio/client module is served (the server's /gradio_api/client.js).
     //! Imports of the CDN copies (jsDelivr, unpkg, esm.sh) are redirected there. Empty: no redirect.
     QUrl gradioClientUrl;
     //! Fixed window title. Empty: the page's `<title>`, or `fallbackTitle` while it has none.

@@ -153,6 +153,10 @@ struct Binder<std::tuple<A...>, std::index_sequence<I...>>
 };
 
 
+//! How many API parameters (all but Context& and Stream<T>&) the callable F takes.
+template<typename F>
+inline constexpr int apiArity = Binder<typename FnTraits<std::remove_cvref_t<F>>::Args>::apiCount;
+
 //! The type-erased endpoint body.
 struct Invoker
 {
