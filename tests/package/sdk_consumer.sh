@@ -45,7 +45,7 @@ page=$(curl -sf "$url/")
 grep -q '<title>Hello</title>' <<<"$page" || fail "GET / is not the frontend's page: $page"
 curl -sfI "$url/" | grep -qi '^etag:' || fail "the page has no ETag"
 info=$(curl -sf "$url/gradio_api/info")
-grep -q '"greet"' <<<"$info" || fail "/gradio_api/info lacks the endpoint"
+grep -q '"/greet"' <<<"$info" || fail "/gradio_api/info lacks the endpoint"
 stop_app
 
 step "run it with a window (offscreen): the SDK's window module is found and loaded"
@@ -54,6 +54,21 @@ pid="${pids[-1]}"
 for _ in $(seq 1 100); do grep -q qradio_desktop_frontend "/proc/$pid/maps" && break; sleep 0.1; done
 grep -q "$sdk/lib/qradio/qradio_desktop_frontend.so" "/proc/$pid/maps" || { cat "$work/window.log"; fail "the window module was not loaded from the SDK"; }
 grep -q 'Running headless' "$work/window.log" && fail "it ran headless"
+stop_app
+
+step "qradio-new --template react: npm ci and vite build by the CMake build, served at /"
+"$sdk/bin/qradio-new" chat --template react --dir "$work/chat"
+cmake -S "$work/chat" -B "$work/chat/build" -G Ninja -DCMAKE_PREFIX_PATH="$sdk" -DCMAKE_BUILD_TYPE=Release \
+  >"$work/react-configure.log" 2>&1 || { cat "$work/react-configure.log"; fail "configure (react)"; }
+cmake --build "$work/chat/build" >"$work/react-build.log" 2>&1 || { tail -50 "$work/react-build.log"; fail "build (react)"; }
+start_app "$work/react.log" "$work/chat/build/chat" --headless
+page=$(curl -sf "$url/")
+grep -q '<div id="root">' <<<"$page" || fail "GET / is not the React page: $page"
+asset=$(grep -o '/assets/[^"]*\.js' <<<"$page" | head -1)
+[[ -n "$asset" ]] || fail "the React page names no built script"
+curl -sfI "$url$asset" | grep -qi '^cache-control:.*immutable' || fail "$asset is not cached as immutable"
+answer=$(call "$url" write '["Qradio"]')
+[[ "$answer" == '["'* ]] || fail "write answered $answer"
 stop_app
 
 step "package it"

@@ -40,7 +40,7 @@
 //! loads the window's libraries (Qt WebEngine is loaded at run time, only for a window).
 //! With a display and none of those options, a window module that cannot be loaded is an error
 //! (exit code 1): the launcher names every path it tried, with dlopen's reason, and the variable
-//! QRADIO_DESKTOP_MODULE=<path> that points at the module (when set, the only path tried).
+//! `QRADIO_DESKTOP_MODULE=<path>` that points at the module (when set, the only path tried).
 //! It quits cleanly on window close, Ctrl+Q in the window, Ctrl+C (SIGINT), SIGTERM and SIGHUP:
 //! the server stops, the port is freed and launch() returns 0.
 //! With QRADIO_BENCH=1 the window prints `qradio-bench: loadFinished ok=1 epoch_ms=<ms>` on stdout

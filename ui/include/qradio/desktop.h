@@ -50,7 +50,7 @@ struct DesktopOptions
     //! http://localhost:5173). Its origin counts as the app's, as `url`'s does: it stays in the
     //! window and may be granted permissions. Empty: `url`.
     QUrl devUrl;
-    //! Where the bundled @gradio/client module is served (the server's /gradio_api/client.js).
+    //! Where the bundled `@gradio/client` module is served (the server's /gradio_api/client.js).
     //! Imports of the CDN copies (jsDelivr, unpkg, esm.sh) are redirected there. Empty: no redirect.
     QUrl gradioClientUrl;
     //! Fixed window title. Empty: the page's `<title>`, or `fallbackTitle` while it has none.
