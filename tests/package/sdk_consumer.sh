@@ -84,4 +84,33 @@ grep -q 'libqt6core6' <<<"$depends" || fail "Depends lacks Qt: $depends"
 grep -q 'libqt6webenginecore6' <<<"$depends" || fail "Depends lacks Qt WebEngine (the window module): $depends"
 dpkg-deb --fsys-tarfile "$deb" | tar -x -O ./usr/bin/hello >"$work/hello.bin"
 file "$work/hello.bin" | grep -q ', stripped' || fail "the packaged binary is not stripped: $(file "$work/hello.bin")"
+
+step "install the .deb (dpkg -i) and run the installed app"
+[[ $(id -u) -eq 0 ]] || fail "dpkg -i needs root (CI runs as root)"
+remove() { dpkg -r hello >/dev/null 2>&1 || true; cleanup; }
+trap remove EXIT
+dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i"; }
+start_app "$work/installed.log" /usr/bin/hello --headless
+answer=$(call "$url" greet '["installed"]')
+[[ "$answer" == '["Hello, installed!"]' ]] || fail "the installed app's greet answered $answer"
+curl -sf "$url/" | grep -q '<title>Hello</title>' || fail "the installed app's page is not served"
+stop_app
+dpkg -r hello >"$work/dpkg-r.log" 2>&1 || { cat "$work/dpkg-r.log"; fail "dpkg -r"; }
+[[ ! -e /usr/bin/hello ]] || fail "dpkg -r left /usr/bin/hello"
+
+step "the portable bundle, unpacked into an empty folder and run without the system's Qt"
+cmake --build "$work/hello/build" --target hello_bundle >"$work/bundle.log" 2>&1 || { tail -30 "$work/bundle.log"; fail "hello_bundle"; }
+tarball=$(ls "$work"/hello/build/bundles/hello-0.1.0-linux-*.tar.gz) || fail "no bundle tarball"
+mkdir "$work/unpacked"
+tar -xzf "$tarball" -C "$work/unpacked"
+root=$(ls -d "$work"/unpacked/*/)
+start_app "$work/bundle-run.log" env -i PATH=/usr/bin:/bin HOME="$work" "$root/hello" --headless
+pid="${pids[-1]}"
+answer=$(call "$url" greet '["bundle"]')
+[[ "$answer" == '["Hello, bundle!"]' ]] || fail "the bundled app's greet answered $answer"
+app_pid=$(pgrep -P "$pid" -f bin/hello || echo "$pid")
+outside=$(grep -o '/[^ ]*libQt6[^ ]*' "/proc/$app_pid/maps" | sort -u | grep -v "^${root%/}/" || true)
+[[ -z "$outside" ]] || fail "the bundled app maps Qt from outside the bundle: $outside"
+grep -q "${root%/}/lib/libQt6Core" "/proc/$app_pid/maps" || fail "the bundled app maps no Qt Core from the bundle"
+stop_app
 echo "PASS"
