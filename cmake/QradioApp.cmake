@@ -33,7 +33,6 @@ include_guard(GLOBAL)
 include(GNUInstallDirs)
 include(${CMAKE_CURRENT_LIST_DIR}/QradioBundle.cmake)
 
-set(_QRADIO_APP_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 # The window module each app installs beside itself, and the icon tool: targets in Qradio's own
 # tree, imported targets (Qradio::DesktopModule, Qradio::IconTool) from the installed SDK.
@@ -78,6 +77,9 @@ function(qradio_add_app name)
     message(FATAL_ERROR "qradio_add_app(${name}): ID '${arg_ID}' may hold only letters, digits, '.', '_' and '-'")
   endif()
 
+  # This file's folder, read where the function runs: a variable set at include time would be empty
+  # in a directory other than the one that ran find_package(Qradio).
+  set(_QRADIO_APP_MODULE_DIR "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE Qradio::App)
   set(_gen "${CMAKE_CURRENT_BINARY_DIR}/${name}_qradio")
@@ -93,13 +95,23 @@ function(qradio_add_app name)
       if(NOT QRADIO_NPM_EXECUTABLE)
         message(FATAL_ERROR "qradio_add_app(${name}): ${arg_FRONTEND} is an npm project and npm is not installed")
       endif()
-      file(GLOB _npm_files CONFIGURE_DEPENDS "${_folder}/*.*")
-      file(GLOB_RECURSE _npm_tree CONFIGURE_DEPENDS "${_folder}/src/*" "${_folder}/public/*")
+      # Rebuilt when any of its files changes; node_modules/, dist/ and .git/ are not walked.
+      file(GLOB _npm_entries LIST_DIRECTORIES true CONFIGURE_DEPENDS "${_folder}/*")
+      list(FILTER _npm_entries EXCLUDE REGEX "/(node_modules|dist|\\.git)$")
+      set(_npm_files "")
+      foreach(_entry IN LISTS _npm_entries)
+        if(IS_DIRECTORY "${_entry}")
+          file(GLOB_RECURSE _tree CONFIGURE_DEPENDS "${_entry}/*")
+          list(APPEND _npm_files ${_tree})
+        else()
+          list(APPEND _npm_files "${_entry}")
+        endif()
+      endforeach()
       add_custom_command(
         OUTPUT "${_gen}/npm.stamp"
         COMMAND "${CMAKE_COMMAND}" -DSOURCE=${_folder} -DWORK=${_gen}/web -DNPM=${QRADIO_NPM_EXECUTABLE}
                 -DSTAMP=${_gen}/npm.stamp -P "${_QRADIO_APP_MODULE_DIR}/QradioNpmBuild.cmake"
-        DEPENDS ${_npm_files} ${_npm_tree} ${arg_FRONTEND_DEPENDS} "${_QRADIO_APP_MODULE_DIR}/QradioNpmBuild.cmake"
+        DEPENDS ${_npm_files} ${arg_FRONTEND_DEPENDS} "${_QRADIO_APP_MODULE_DIR}/QradioNpmBuild.cmake"
         COMMENT "Building the npm frontend of ${name} (npm ci, npm run build)"
         VERBATIM)
       set(arg_FRONTEND_DEPENDS "${_gen}/npm.stamp")
@@ -179,17 +191,21 @@ function(qradio_add_app name)
   if(_module)
     install(FILES $<TARGET_FILE:${_module}> DESTINATION ${CMAKE_INSTALL_LIBDIR}/${name} COMPONENT ${name})
   endif()
+  string(REPLACE "\n" " " _entry_title "${arg_TITLE}")
+  string(REPLACE "\n" " " _entry_comment "${arg_DESCRIPTION}")
   string(JOIN "" _desktop
     "[Desktop Entry]\n"
     "Type=Application\n"
-    "Name=${arg_TITLE}\n"
-    "Comment=${arg_DESCRIPTION}\n"
+    "Name=${_entry_title}\n"
+    "Comment=${_entry_comment}\n"
     "Exec=${name}\n"
     "Icon=${arg_ID}\n"
     "Terminal=false\n"
     "Categories=${arg_CATEGORIES}\n"
     "StartupWMClass=${name}\n")
-  file(CONFIGURE OUTPUT "${_gen}/${arg_ID}.desktop" CONTENT "${_desktop}")
+  # Written as is (no ${} or @@ expansion), and only when it changed.
+  file(WRITE "${_gen}/${arg_ID}.desktop.new" "${_desktop}")
+  file(COPY_FILE "${_gen}/${arg_ID}.desktop.new" "${_gen}/${arg_ID}.desktop" ONLY_IF_DIFFERENT)
   install(FILES "${_gen}/${arg_ID}.desktop" DESTINATION ${CMAKE_INSTALL_DATADIR}/applications COMPONENT ${name})
 
   # ---- packaging -----------------------------------------------------------------------------------
@@ -227,7 +243,9 @@ macro(_qradio_package)
       list(GET _qradio_apps 0 CPACK_PACKAGE_NAME)
     endif()
     if(NOT CPACK_PACKAGE_VERSION)
-      set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+      # CPack has one version for all the packages of a project: the first app's.
+      list(GET _qradio_apps 0 _qradio_first)
+      get_property(CPACK_PACKAGE_VERSION GLOBAL PROPERTY QRADIO_APP_${_qradio_first}_VERSION)
     endif()
     if(NOT CPACK_PACKAGE_CONTACT AND NOT CPACK_DEBIAN_PACKAGE_MAINTAINER)
       set(CPACK_PACKAGE_CONTACT "${CPACK_PACKAGE_NAME} developers <${CPACK_PACKAGE_NAME}@localhost>")
@@ -242,11 +260,10 @@ macro(_qradio_package)
     endif()
     foreach(_qradio_app IN LISTS _qradio_apps)
       string(TOUPPER "${_qradio_app}" _qradio_component)
-      foreach(_qradio_key PACKAGE_NAME VERSION TITLE DESCRIPTION)
+      foreach(_qradio_key PACKAGE_NAME TITLE DESCRIPTION)
         get_property(_qradio_${_qradio_key} GLOBAL PROPERTY QRADIO_APP_${_qradio_app}_${_qradio_key})
       endforeach()
       set(CPACK_DEBIAN_${_qradio_component}_PACKAGE_NAME "${_qradio_PACKAGE_NAME}")
-      set(CPACK_DEBIAN_${_qradio_component}_PACKAGE_VERSION "${_qradio_VERSION}")
       set(CPACK_DEBIAN_${_qradio_component}_PACKAGE_SECTION misc)
       set(CPACK_DEBIAN_${_qradio_component}_PACKAGE_SHLIBDEPS ON)
       set(CPACK_COMPONENT_${_qradio_component}_DESCRIPTION "${_qradio_TITLE}\n ${_qradio_DESCRIPTION}")

@@ -14,7 +14,6 @@
 include_guard(GLOBAL)
 
 find_program(QRADIO_PATCHELF_EXECUTABLE patchelf DOC "patchelf, for the portable bundles' RUNPATHs (Debian package patchelf)")
-set(_qradio_bundle_script "${CMAKE_CURRENT_LIST_DIR}/qradio-bundle.sh")
 
 function(qradio_add_bundle target)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "OUTPUT_NAME" "")
@@ -46,7 +45,14 @@ function(qradio_add_bundle target)
   endif()
   string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" _arch)
   set(_dir "${CMAKE_BINARY_DIR}/bundles/${_name}")
-  set(_tarball "${CMAKE_BINARY_DIR}/bundles/${_name}-${PROJECT_VERSION}-linux-${_arch}.tar.gz")
+  # The version qradio_add_app() was given, else the project's.
+  get_property(_version GLOBAL PROPERTY QRADIO_APP_${target}_VERSION)
+  if(NOT _version)
+    set(_version "${PROJECT_VERSION}")
+  endif()
+  set(_tarball "${CMAKE_BINARY_DIR}/bundles/${_name}-${_version}-linux-${_arch}.tar.gz")
+  # Read where the function runs (see qradio_add_app()).
+  set(_qradio_bundle_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/qradio-bundle.sh")
   # QT6_INSTALL_* are relative to QT6_INSTALL_PREFIX (set by find_package(Qt6)).
   set(_qt "${QT6_INSTALL_PREFIX}")
   set(_args --app "$<TARGET_FILE:${target}>" --name "${_name}" --output "${_dir}" --tarball "${_tarball}"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # cmake -DFOLDER=<folder> -DQRC=<file.qrc> -DPREFIX=<resource prefix> -P QradioFrontendQrc.cmake
-# Writes a .qrc listing every file under FOLDER (hidden ones included: the static route hides them),
-# run at build time by qradio_add_app() so that a folder made by a build step is listed as it is then.
+# Writes a .qrc listing every file under FOLDER but hidden ones (a name or a folder on the way that
+# starts with a dot: .env, .git/): they would ship inside the executable though never served. Run
+# at build time by qradio_add_app() so that a folder made by a build step is listed as it is then.
 if(NOT IS_DIRECTORY "${FOLDER}")
   message(FATAL_ERROR "qradio_add_app: the FRONTEND folder ${FOLDER} does not exist. If a build step makes it "
                       "(npm run build), name that step's output file in FRONTEND_DEPENDS.")
@@ -9,6 +10,10 @@ endif()
 file(GLOB_RECURSE _files LIST_DIRECTORIES false RELATIVE "${FOLDER}" "${FOLDER}/*")
 if(NOT _files)
   message(FATAL_ERROR "qradio_add_app: the FRONTEND folder ${FOLDER} is empty")
+endif()
+list(FILTER _files EXCLUDE REGEX "(^|/)\\.")
+if(NOT _files)
+  message(FATAL_ERROR "qradio_add_app: the FRONTEND folder ${FOLDER} holds only hidden files")
 endif()
 list(SORT _files)
 set(_qrc "<!DOCTYPE RCC>\n<RCC version=\"1.0\">\n<qresource prefix=\"${PREFIX}\">\n")

@@ -4,8 +4,16 @@
 # the build tree (never writing node_modules/ or dist/ into the sources), installs its packages —
 # `npm ci` from its lock file, re-run only when the lock file changes — and runs `npm run build`,
 # whose output folder (dist/, Vite's default) the app bundles.
-file(COPY "${SOURCE}/" DESTINATION "${WORK}"
-     PATTERN node_modules EXCLUDE PATTERN dist EXCLUDE PATTERN .git EXCLUDE)
+# The copy is made afresh (but for the installed node_modules/) so that a file deleted from the
+# sources is gone from the build too; the project's own node_modules/, dist/ and .git/ stay out.
+file(GLOB _old LIST_DIRECTORIES true "${WORK}/*")       # CMake's * takes dot-files too
+list(FILTER _old EXCLUDE REGEX "/node_modules$")
+if(_old)
+  file(REMOVE_RECURSE ${_old})
+endif()
+file(GLOB _entries LIST_DIRECTORIES true "${SOURCE}/*")
+list(FILTER _entries EXCLUDE REGEX "/(node_modules|dist|\\.git)$")
+file(COPY ${_entries} DESTINATION "${WORK}")
 if(EXISTS "${WORK}/package-lock.json")
   set(_install ci)
 else()

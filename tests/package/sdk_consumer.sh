@@ -28,11 +28,16 @@ grep -q 'CMAKE_CXX_STANDARD' "$work/hello/CMakeLists.txt" && fail "the template 
 "$sdk/bin/qradio-new" hello --dir "$work/hello" 2>/dev/null && fail "qradio-new overwrote a project"
 "$sdk/bin/qradio-new" '../bad' 2>/dev/null && fail "qradio-new took a bad name"
 
+echo "QRADIO_TEST_SECRET=do-not-ship" > "$work/hello/frontend/.env"   # hidden files never go in
+
 step "configure and build it out of tree"
 cmake -S "$work/hello" -B "$work/hello/build" -G Ninja -DCMAKE_PREFIX_PATH="$sdk" -DCMAKE_BUILD_TYPE=Release \
   >"$work/configure.log" 2>&1 || { cat "$work/configure.log"; fail "configure"; }
 cmake --build "$work/hello/build" >"$work/build.log" 2>&1 || { tail -50 "$work/build.log"; fail "build"; }
 app="$work/hello/build/hello"
+grep -q 'index.html' "$work/hello/build/hello_qradio/frontend.qrc" || fail "the frontend is not in the resources"
+! grep -q '\.env' "$work/hello/build/hello_qradio/frontend.qrc" || fail "a hidden file went into the resources"
+! grep -aq 'do-not-ship' "$app" || fail "a hidden file's content is in the executable"
 for size in 16 48 256 512; do
   [[ -f "$work/hello/build/hello_qradio/icons/hicolor/${size}x${size}/apps/hello.png" ]] || fail "no ${size}px icon"
 done
