@@ -139,6 +139,9 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     const QCommandLineOption token(QStringLiteral("token"),
         QStringLiteral("Access token every client must send (required with a --host other than loopback; "
                        "env QRADIO_TOKEN)."), QStringLiteral("token"));
+    const QCommandLineOption publicAccess(QStringLiteral("public"),
+        QStringLiteral("Listen beyond loopback without an access token: anyone who can reach the port can call "
+                       "the app, e.g. a public Space (env QRADIO_PUBLIC=1)."));
     const QCommandLineOption allowOrigin(QStringLiteral("allow-origin"),
         QStringLiteral("Let pages of this origin call the app, e.g. http://localhost:5173 (repeatable; "
                        "env QRADIO_ALLOWED_ORIGINS)."), QStringLiteral("origin"));
@@ -176,7 +179,7 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         QStringLiteral("Dev mode: the window loads this page of a dev server (e.g. Vite's http://localhost:5173, with "
                        "its hot reload) instead of the app's own; the API stays on the app's port and lets that "
                        "origin call it. Headless: only lets it call. Env QRADIO_DEV_URL."), QStringLiteral("url"));
-    for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, allowOrigin, allowedHost,
+    for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, publicAccess, allowOrigin, allowedHost,
                                         auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, fileUrlNetwork, deleteCache,
                                         sslCertFile, sslKeyFile, sslKeyPassword, devUrl})
         parser.addOption(o);
@@ -240,6 +243,7 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         }
         c.token = parser.value(token);
     }
+    c.allowWithoutToken = parser.isSet(publicAccess) || envFlag("QRADIO_PUBLIC").value_or(false);
     c.allowedOrigins = parser.values(allowOrigin);
     c.allowedHosts = parser.values(allowedHost);
     const auto fail = [&result](const QString &message) {

@@ -36,6 +36,7 @@ struct LaunchConfig
     std::optional<bool> mcp;    //!< unset: the app's default
     bool devTools = false;
     std::optional<QString> token; //!< --token
+    bool allowWithoutToken = false; //!< --public, env QRADIO_PUBLIC
     QStringList allowedOrigins;   //!< --allow-origin, repeatable
     QStringList allowedHosts;     //!< --allowed-host, repeatable
     QList<QPair<QString, QString>> auth; //!< --auth user:password (repeatable) and --auth-file lines

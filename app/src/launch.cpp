@@ -133,11 +133,12 @@ detail::BindResult startServer(Server &server, const detail::LaunchConfig &confi
     *address = detail::resolveHost(config.host, &error);
     if (!*address)
         return {false, error};
-    if (!(*address)->isLoopback() && server.options().token.isEmpty())
+    if (!(*address)->isLoopback() && server.options().token.isEmpty() && !server.options().allowWithoutToken)
         return {false,
                 QStringLiteral("Refusing to serve on %1 without an access token: anyone who can reach the port could "
                                "run this app. Start it with --token <secret> or the environment variable QRADIO_TOKEN "
-                               "(e.g. QRADIO_TOKEN=$(openssl rand -hex 16)), or serve on 127.0.0.1.")
+                               "(e.g. QRADIO_TOKEN=$(openssl rand -hex 16)), or serve on 127.0.0.1. For an app meant for "
+                               "anyone (a public Space), say so with --public or QRADIO_PUBLIC=1.")
                     .arg(config.host),
                 2};
     return detail::bindServer(server, **address, config.port, config.explicitPort);
@@ -220,6 +221,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     serverOptions.mcpServer = config.mcp.value_or(options.mcpServer || serverOptions.mcpServer);
     if (config.token)
         serverOptions.token = *config.token;
+    serverOptions.allowWithoutToken = serverOptions.allowWithoutToken || config.allowWithoutToken;
     serverOptions.allowedOrigins += config.allowedOrigins;
     if (!config.devUrl.isEmpty())
         serverOptions.allowedOrigins += detail::originOf(config.devUrl); // the dev page calls the API
@@ -284,6 +286,9 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
             printLine(stdout, QStringLiteral("Access token required. Open in a browser: %1/?token=%2")
                                   .arg(detail::printableUrl(config.host, server.port(), isTls(server)),
                                        QString::fromLatin1(QUrl::toPercentEncoding(token))));
+        else if (!address->isLoopback())
+            printLine(stderr, QStringLiteral("No access token (--public): anyone who can reach port %1 can call this app.")
+                                  .arg(server.port()));
         const QUrl base = detail::localUrl(*address, config.host, server.port(), isTls(server));
         spec.url = base.resolved(QUrl(options.page.isEmpty() ? QStringLiteral("/") : options.page));
         if (!token.isEmpty()) {

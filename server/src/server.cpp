@@ -184,11 +184,12 @@ bool Server::serve(const QHostAddress *address, quint16 port)
         return false;
     }
     d->listenError = ListenError::None;
-    if (address && !address->isLoopback() && d->options.token.isEmpty()) {
+    if (address && !address->isLoopback() && d->options.token.isEmpty() && !d->options.allowWithoutToken) {
         d->error = QStringLiteral("Refusing to listen on %1 without an access token: anyone who can reach the port "
                                   "could run the app. Set one with --token <secret>, the environment variable "
                                   "QRADIO_TOKEN or ServerOptions::token (e.g. QRADIO_TOKEN=$(openssl rand -hex 16)), "
-                                  "or listen on 127.0.0.1.")
+                                  "or listen on 127.0.0.1. For an app meant for anyone (a public Space), say so with --public or "
+                                  "QRADIO_PUBLIC=1.")
                        .arg(address->toString());
         d->listenError = ListenError::Refused;
         return false;

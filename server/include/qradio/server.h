@@ -141,6 +141,9 @@ struct ServerOptions
     //! gradio_client's and `@gradio/client`'s `token` send) or the cookie a browser gets by
     //! opening `/?token=<token>` once.
     QString token;
+    //! Listen beyond loopback without a token all the same (`--public`, env QRADIO_PUBLIC=1): for
+    //! an app meant for anyone, such as a public Space. Whoever reaches the port can call it.
+    bool allowWithoutToken = false;
     //! Host names (besides loopback, and the machine's own when bound wider) the app answers
     //! to; "*" for any (`--allowed-host`, env QRADIO_ALLOWED_HOSTS, comma-separated). Others: 403.
     QStringList allowedHosts;

@@ -172,6 +172,7 @@ private Q_SLOTS:
     void busyRequestedPortIsAnError();
     void allInterfacesPrintsAsGiven();
     void publicAddressNeedsAToken();
+    void publicServesWithoutAToken();
     void mcpFlags_data();
     void mcpFlags();
     void mcpStdio();
@@ -483,6 +484,24 @@ void TestLaunch::publicAddressNeedsAToken()
     QVERIFY(httpGet(quint16(m.captured(1).toUInt()), u"/?token=from-env"_s).contains("Fixture"));
     withEnv.signal(SIGTERM);
     QCOMPARE(withEnv.waitForExit(), 0);
+}
+
+void TestLaunch::publicServesWithoutAToken()
+{
+    // --public and QRADIO_PUBLIC=1: the operator says the app is for anyone; it says so on stderr.
+    QProcessEnvironment env = headlessEnv();
+    env.insert(u"QRADIO_PUBLIC"_s, u"1"_s);
+    const QList<QPair<QStringList, QProcessEnvironment>> runs{{{u"--public"_s}, headlessEnv()}, {{}, env}};
+    for (const auto &[extra, environment] : runs) {
+        Child child(QStringList{u"--headless"_s, u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s} + extra, environment);
+        const auto m = child.waitForLine(uR"(^Running on local URL: http://0\.0\.0\.0:(\d+)$)"_s);
+        QVERIFY2(m.hasMatch(), qPrintable(child.out() + child.err()));
+        QVERIFY(httpGet(quint16(m.captured(1).toUInt()), u"/"_s).contains("Fixture"));
+        QVERIFY(!child.out().contains(u"Access token required"_s));
+        child.signal(SIGTERM);
+        QCOMPARE(child.waitForExit(), 0);
+        QVERIFY2(child.err().contains(u"No access token (--public): anyone who can reach port"_s), qPrintable(child.err()));
+    }
 }
 
 void TestLaunch::mcpFlags_data()
