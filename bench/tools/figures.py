@@ -123,7 +123,10 @@ def expected(suite, rows):
             spec.append((held_figure("kb", n), "Qradio SSE streams", "nginx idle keep-alive", "lower",
                          "nginx has no SSE route: its idle keep-alive is the nearest"))
     elif suite == "files":
-        sizes = sorted({f.split()[0] for f in figures}, key=lambda s: (len(s), s)) or ["?"]
+        scale = {"K": 1, "M": 1 << 10, "G": 1 << 20}
+        sizes = sorted({f.split()[0] for f in figures},
+                       key=lambda s: float(s[:-1] or 0) * scale.get(s[-1:], 1) if s[:-1].replace(".", "").isdigit()
+                       else 0) or ["?"]
         for size in sizes:
             for direction in ("upload", "download"):
                 spec.append((f"{size} {direction} throughput", "Qradio", "nginx", "higher",

@@ -49,7 +49,7 @@ set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
 set yrange [0:*]
-set key inside right top vertical opaque box
+set key below horizontal
 set xtics nomirror
 plot {plot}
 """
