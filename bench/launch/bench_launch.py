@@ -15,10 +15,12 @@ separately, not included).
 
 Not a test: it prints figures.
     python3 bench/launch/bench_launch.py [--app build/examples/calculator/calculator] [--runs 5]
+                                         [--csv build/bench/launch.csv] [--smoke]
 """
 
 import argparse
 import base64
+import csv
 import json
 import os
 import shutil
@@ -280,7 +282,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--settle", type=float, default=2.5, help="seconds after load before measuring memory")
     parser.add_argument("--screenshot", metavar="PNG", help="also save the window's page after a click on +")
+    parser.add_argument("--csv", help="raw figures, one row per run and figure (target,run,metric,value,unit)")
+    parser.add_argument("--smoke", action="store_true", help="one run, 0.5 s settle (for CI; figures are rough)")
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.settle = 1, 0.5
     if not os.access(args.app, os.X_OK):
         sys.exit(f"no app at {args.app}: build first, or pass --app")
 
@@ -316,6 +322,19 @@ def main():
     print(f"  chromium --app                  {med(chromium, 0, 1000):7.0f} ms             {med(chromium, 1, 1 / 1024):7.1f} MB"
           f"  (+ {med(chromium, 3, 1 / 1024):.1f} MB headless server)")
     print("  targets (issue 4)                   500 ms                 250.0 MB")
+    if args.csv:
+        os.makedirs(os.path.dirname(os.path.abspath(args.csv)), exist_ok=True)
+        with open(args.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["target", "run", "metric", "value", "unit"])
+            for name, rows in (("Qradio", qradio), ("chromium --app", chromium)):
+                for run, r in enumerate(rows, 1):
+                    w.writerow([name, run, "launch", f"{r[0] * 1000:.1f}", "ms"])
+                    w.writerow([name, run, "pss", f"{r[1] / 1024:.1f}", "MB"])
+                    w.writerow([name, run, "processes", r[2], ""])
+            for run, r in enumerate(chromium, 1):
+                w.writerow(["headless server", run, "pss", f"{r[3] / 1024:.1f}", "MB"])
+        print(f"raw figures: {args.csv}")
 
 
 if __name__ == "__main__":
