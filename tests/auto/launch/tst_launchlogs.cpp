@@ -79,6 +79,7 @@ private Q_SLOTS:
         QVERIFY(!app.out().contains(u'{'));
     }
 
+    //! Text mode is Qt's default output: the category, then the line (QT_MESSAGE_PATTERN changes it).
     void textAccessLine()
     {
         ChildProcess app({u"--headless"_s, u"--port"_s, u"0"_s, u"--access-log"_s}, headlessEnv());
@@ -86,7 +87,7 @@ private Q_SLOTS:
         QVERIFY(port);
         const QByteArray body = get(port, "/who");
         const auto m = app.waitForLine(
-            u"^127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\\] \"GET /who HTTP/1\\.1\" 200 (\\d+) \"-\" \"logs-test/1\\.0\" \\d+\\.\\d{3}$"_s,
+            u"^qradio\\.access: 127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\\] \"GET /who HTTP/1\\.1\" 200 (\\d+) \"-\" \"logs-test/1\\.0\" \\d+\\.\\d{3}$"_s,
             true);
         QVERIFY2(m.hasMatch(), qPrintable(app.err()));
         QCOMPARE(m.captured(1).toLongLong(), body.size());
