@@ -19,7 +19,7 @@ struct AccessRecord
     QString user;            //!< the logged-in user, empty if none
     QByteArray method;
     QString target;          //!< path and query, as sent (percent-encoded)
-    int httpMinor = 1;       //!< HTTP/1.<httpMinor>
+    int httpMinor = 1;       //!< the minor version of HTTP/1.x
     QString route;           //!< the matched route's pattern, or "other"
     int status = 0;          //!< 499: the client left before the response
     qint64 bytesSent = 0;    //!< body bytes (a stream's total)

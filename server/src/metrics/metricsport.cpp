@@ -9,13 +9,22 @@
 namespace qradio::metrics {
 
 static constexpr qint64 kMaxHead = 8192;
+static constexpr int kMaxConnections = 32; //!< a scraper needs one at a time
 
 MetricsPort::MetricsPort(std::function<QByteArray()> scrape, QObject *parent)
     : QTcpServer(parent), m_scrape(std::move(scrape))
 {
     connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = nextPendingConnection())
+        while (QTcpSocket *socket = nextPendingConnection()) {
+            if (++m_open > kMaxConnections) {
+                --m_open;
+                socket->abort();
+                socket->deleteLater();
+                continue;
+            }
+            connect(socket, &QObject::destroyed, this, [this] { --m_open; });
             serve(socket);
+        }
     });
 }
 

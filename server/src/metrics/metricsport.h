@@ -12,7 +12,8 @@ namespace qradio::metrics {
 //! project's HTTP front: one GET from a local scraper every few seconds needs none of its
 //! routing, guard, pipelining or streams, and keeping it apart means nothing of the main port's
 //! rules (token, hosts, login) can leak to it or be bypassed through it. Each connection gets
-//! one answer and is closed; heads over 8 KB or slower than 5 s are dropped.
+//! one answer and is closed; heads over 8 KB or slower than 5 s are dropped, and so are
+//! connections beyond 32 at once.
 class MetricsPort : public QTcpServer
 {
     Q_OBJECT
@@ -24,6 +25,7 @@ public:
 private:
     void serve(QTcpSocket *socket);
     std::function<QByteArray()> m_scrape;
+    int m_open = 0; //!< connections being served (at most 32; more are dropped)
 };
 
 } // namespace qradio::metrics
