@@ -183,6 +183,8 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
                                         auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, fileUrlNetwork, deleteCache,
                                         sslCertFile, sslKeyFile, sslKeyPassword, devUrl})
         parser.addOption(o);
+    for (const QCommandLineOption &o : observeOptions())
+        parser.addOption(o);
 
     ParseResult result;
     if (!parser.parse(args)) {
@@ -234,6 +236,12 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
     c.mcpStdio = parser.isSet(mcpStdio);
     c.headless = parser.isSet(headless) || c.mcpStdio;
     c.devTools = parser.isSet(devTools);
+    if (const auto error = readObserveOptions(parser, &c.observe)) {
+        result.action = ParseResult::Exit;
+        result.exitCode = 1;
+        result.output = *error + QLatin1Char('\n');
+        return result;
+    }
     if (parser.isSet(token)) {
         if (parser.value(token).isEmpty()) {
             result.action = ParseResult::Exit;

@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include "observeoptions.h"
+
 #include <optional>
 
 namespace qradio {
@@ -50,6 +52,7 @@ struct LaunchConfig
     QString sslKeyFile;                  //!< --ssl-keyfile
     std::optional<QString> sslKeyPassword; //!< --ssl-keyfile-password, env QRADIO_SSL_KEYFILE_PASSWORD
     QUrl devUrl;                         //!< --dev-url, env QRADIO_DEV_URL: an http(s) URL with a host; empty: none
+    ObserveConfig observe;               //!< --metrics, --metrics-port, --access-log, --log-format
 };
 
 //! The origin ("http://localhost:5173") of a dev server URL.

@@ -6,6 +6,7 @@
 #include "appmanifest.h"
 #include "binding.h"
 #include "commandline.h"
+#include "jsonlog.h"
 #include "frontendloader.h"
 #include "signalwatcher.h"
 
@@ -212,6 +213,8 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
         return parsed.exitCode;
     }
     const detail::LaunchConfig &config = parsed.config;
+    if (config.observe.jsonLogs)
+        detail::installJsonLogHandler();
     for (const QString &warning : parsed.warnings)
         printLine(stderr, warning);
     if (!headlessReason.isEmpty())
@@ -244,6 +247,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
         serverOptions.sslKeyFile = config.sslKeyFile;
     if (config.sslKeyPassword)
         serverOptions.sslKeyPassword = *config.sslKeyPassword;
+    detail::applyObserveConfig(config.observe, serverOptions);
     server.setOptions(serverOptions);
     if (!manifest.frontend.isEmpty()) {
         // qradio_add_app(... FRONTEND): the app's page at "/", behind the login when there is one.

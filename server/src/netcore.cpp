@@ -5,6 +5,10 @@
 #include "http/tcpserver.h"
 #include "files/filestore.h"
 #include "files/urlfetch.h"
+#include "metrics/exposition.h"
+#include "metrics/metricsport.h"
+#include "metrics/recorder.h"
+#include "metrics/registry.h"
 #include "privateaccess.h"
 #include "queue/queue.h"
 #include "routes.h"
@@ -78,7 +82,13 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
         return false;
     m_queue->setFiles(m_files.get(), m_fetcher.get());
     m_queue->setEndpoints(m_d->endpointTable.all());
+    if (o.metrics || o.metricsPort) {
+        m_metrics = std::make_unique<metrics::Registry>();
+        m_queue->setMetrics(m_metrics.get());
+    }
     installBuiltinRoutes();
+    if (!startObserving(error))
+        return false;
     if (!address)
         return true; // no port: in-process transports only
     if (!startNetworkThreads(*address, port, error))
@@ -97,7 +107,13 @@ bool NetCore::listen(const QHostAddress *address, quint16 port, QString *error, 
 void NetCore::installBuiltinRoutes()
 {
     const RouteContext context{this,         m_queue,      &m_d->options, &m_d->endpointTable,
-                               m_files.get(), this,         m_d->appId,    m_login.get()};
+                               m_files.get(), this,         m_d->appId,    m_login.get(), m_metrics.get()};
+    if (m_d->options.metrics) {
+        // On the core thread, where the queue's and MCP's figures live.
+        m_d->router.addBuiltin("GET", QStringLiteral("/metrics"), [this](http::Exchange *exchange) {
+            respond(exchange, Response(200, m_metrics->scrape(), metrics::Exposition::kContentType));
+        });
+    }
     api::installRoutes(m_d->router, context);
     security::installRoutes(m_d->router, context);
     queue::installRoutes(m_d->router, context);
@@ -109,6 +125,22 @@ void NetCore::installBuiltinRoutes()
         route.builtin = files::folderRoute(context, folder, route.pattern == u"/" ? QString() : route.pattern);
     }
     warnAboutShadowedBuiltins();
+}
+
+bool NetCore::startObserving(QString *error)
+{
+    const ServerOptions &o = m_d->options;
+    const QStringList routes = m_d->router.numberRoutes();
+    if (m_metrics)
+        m_metrics->setRoutes(routes);
+    if (m_metrics || o.accessLog)
+        m_recorder = std::make_unique<metrics::Recorder>(m_metrics.get(), o.accessLog, routes);
+    if (o.metricsPort) {
+        m_metricsPort = new metrics::MetricsPort([this] { return m_metrics->scrape(); }, this);
+        if (!m_metricsPort->start(o.metricsPort, error))
+            return false;
+    }
+    return true;
 }
 
 void NetCore::warnAboutShadowedBuiltins() const
@@ -144,7 +176,8 @@ bool NetCore::startNetworkThreads(const QHostAddress &address, quint16 port, QSt
                               [router](QByteArrayView method, const QString &path) {
                                   const http::Route *route = router->match(method.toByteArray(), path).route;
                                   return route && (route->flags & http::StreamedBody);
-                              }};
+                              },
+                              m_recorder.get()};
     for (int i = 0; i < count; ++i) {
         NetworkThread n;
         n.thread = std::make_unique<QThread>();
@@ -203,6 +236,7 @@ void NetCore::stopAccepting()
 void NetCore::shutdown()
 {
     stopAccepting(); // first
+    delete std::exchange(m_metricsPort, nullptr);
     if (m_queue)
         m_queue->shutdown(); // the queue's streams and the heartbeats end
     m_routePool.waitForDone(3000);
@@ -290,6 +324,8 @@ void NetCore::dispatch(http::Exchange *exchange)
     int flags = match.route ? match.route->flags : 0;
     if (preflight)
         flags = (flags & ~http::LoginRequired) | http::Public;
+    if (match.route)
+        exchange->setRouteId(match.route->id);
     QString username;
     if (auto refusal = m_guard->check(request, flags, &username)) {
         respond(exchange, std::move(*refusal));

@@ -22,6 +22,11 @@ class TcpServer;
 namespace queue {
 class Queue;
 } // namespace queue
+namespace metrics {
+class MetricsPort;
+class Recorder;
+class Registry;
+} // namespace metrics
 namespace files {
 class FileStore;
 class UrlFetcher;
@@ -61,6 +66,9 @@ private:
         http::TcpServer *tcp = nullptr;
     };
     void installBuiltinRoutes();
+    //! ServerOptions::metrics, metricsPort, accessLog: the registry, the recorder that feeds it
+    //! and the access log, the metrics port. After the routes are complete.
+    bool startObserving(QString *error);
     //! Logs the user routes that take a path from a built-in one (Router::shadowedBuiltins()).
     void warnAboutShadowedBuiltins() const;
     bool startNetworkThreads(const QHostAddress &address, quint16 port, QString *error);
@@ -81,6 +89,9 @@ private:
     std::unique_ptr<files::UrlFetcher> m_fetcher; //!< after the store, which it writes to
     QTimer *m_cacheSweep = nullptr; //!< ServerOptions::deleteCacheEvery
     QThreadPool m_routePool;
+    std::unique_ptr<metrics::Registry> m_metrics;
+    std::unique_ptr<metrics::Recorder> m_recorder; //!< outlives the connections (shutdown())
+    metrics::MetricsPort *m_metricsPort = nullptr;
 };
 
 } // namespace qradio

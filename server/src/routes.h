@@ -24,6 +24,9 @@ class FileStore;
 namespace security {
 class Login;
 }
+namespace metrics {
+class Registry;
+}
 
 //! All the built-in routes reach of the server: they answer through the responder, run calls
 //! through the queue and read the endpoints and options, nothing else. Installed by the core
@@ -38,6 +41,8 @@ struct RouteContext
     QObject *core = nullptr; //!< lives on the core thread, where built-ins that are not Inline run
     qint64 appId = 0;
     security::Login *login = nullptr; //!< sessions of password login; thread-safe
+    //! ServerOptions::metrics or metricsPort: where the core thread's figures go; else null.
+    metrics::Registry *metrics = nullptr;
 };
 
 namespace api {

@@ -66,6 +66,16 @@ static void applyEnvironment(ServerOptions &options)
     };
     options.allowedHosts += list("QRADIO_ALLOWED_HOSTS");
     options.allowedOrigins += list("QRADIO_ALLOWED_ORIGINS");
+    const auto flag = [](const char *name) {
+        const QString value = qEnvironmentVariable(name).toLower();
+        return value == QLatin1String("1") || value == QLatin1String("true");
+    };
+    if (flag("QRADIO_METRICS"))
+        options.metrics = true;
+    if (const int port = qEnvironmentVariableIntValue("QRADIO_METRICS_PORT"); port > 0 && port < 65536)
+        options.metricsPort = quint16(port);
+    if (flag("QRADIO_ACCESS_LOG"))
+        options.accessLog = true;
 }
 
 Server::Server(ServerOptions options, QObject *parent) : QObject(parent), d(std::make_unique<ServerPrivate>())

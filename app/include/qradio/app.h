@@ -29,6 +29,9 @@
 //!
 //! A normal run prints nothing but the URL lines below; the `qradio.*` logging categories have
 //! debug off unless asked for (`QT_LOGGING_RULES="qradio.*.debug=true"`).
+//! Logs and metrics (docs/operations.md): `--access-log` (one line per request, category
+//! `qradio.access`), `--log-format json` (env QRADIO_LOG_FORMAT: every log line as a JSON object
+//! on stderr), `--metrics` and `--metrics-port <port>` (Prometheus; ServerOptions::metrics).
 //!
 //! The launcher prints `Running on local URL: http://<host>:<port>` on stdout as soon as the
 //! port is bound. Without a port asked for (option or GRADIO_SERVER_PORT), a busy port makes it

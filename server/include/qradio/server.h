@@ -174,6 +174,23 @@ struct ServerOptions
     //! A failed login is answered after this delay, doubled for each further failure from the
     //! same address (up to 30 s), until that address logs in or stays quiet for 15 minutes.
     std::chrono::milliseconds loginFailureDelay{500};
+
+    //! Prometheus metrics (`--metrics`, env QRADIO_METRICS=1): `GET /metrics` on the main port,
+    //! under the access token like other routes (Prometheus sends it with its `authorization`
+    //! scrape setting). Text format 0.0.4: requests by method, route pattern and status,
+    //! request durations, bytes in and out, open connections and event streams, queue waits,
+    //! running calls by concurrency group, call durations by endpoint and outcome, MCP
+    //! sessions, process figures. Off: no route, and nothing is counted.
+    bool metrics = false;
+    //! Also (or only) serves the metrics at `GET /metrics` on this port of 127.0.0.1, without
+    //! the token (`--metrics-port`, env QRADIO_METRICS_PORT); 0 = none. listen() fails if it
+    //! cannot be bound; it closes with the server.
+    quint16 metricsPort = 0;
+    //! One line per request in the combined log format plus the request time, as info messages
+    //! of the logging category `qradio.access` (`--access-log`, env QRADIO_ACCESS_LOG=1). A
+    //! stream is logged when it ends, with the bytes it sent. QT_LOGGING_RULES may still turn the
+    //! category off; see accesslog.h for structured handlers.
+    bool accessLog = false;
 };
 
 class ServerPrivate;

@@ -47,7 +47,16 @@ QByteArray reasonPhrase(int status)
 
 Exchange::Exchange(Request request, int httpMinor, bool keepAlive, std::shared_ptr<Link> link)
     : m_request(std::move(request)), m_httpMinor(httpMinor), m_keepAlive(keepAlive), m_link(std::move(link))
-{}
+{
+    if (m_link->observer)
+        m_received.start();
+}
+
+void Exchange::observeEnd()
+{
+    if (m_link->observer && !std::exchange(m_observed, true))
+        m_link->observer->finished(*this);
+}
 
 bool Exchange::isOpen() const
 {
@@ -104,11 +113,15 @@ void Exchange::onConnection(std::function<void(HttpConnection *)> work) const
 void Exchange::out(QByteArray bytes, bool finished)
 {
     m_link->unsent.fetch_add(bytes.size(), std::memory_order_relaxed);
+    if (m_link->observer)
+        m_link->observer->sent(bytes.size());
     onConnection([id = this, bytes = std::move(bytes), finished, keepAlive = m_keepAlive](HttpConnection *c) {
         c->deliver(id, bytes, finished, keepAlive);
     });
-    if (finished)
+    if (finished) {
+        observeEnd();
         dispose();
+    }
 }
 
 void Exchange::dispose()
@@ -128,13 +141,17 @@ void Exchange::send(Response response)
     m_state = State::Done;
     bodyLeftUnread();
     if (!open) {
+        observeEnd();
         dispose(); // the client is gone
         return;
     }
+    m_status = response.status();
     const bool noBody = response.status() == 204 || response.status() == 304 || response.status() < 200;
     QByteArray bytes = headBytes(response, false, noBody ? -1 : response.body().size());
-    if (!isHead() && !noBody)
+    if (!isHead() && !noBody) {
         bytes += response.body();
+        m_bodyBytes = response.body().size();
+    }
     out(std::move(bytes), true);
 }
 
@@ -148,6 +165,11 @@ void Exchange::beginStream(Response head, qint64 contentLength)
     if (!m_chunked && contentLength < 0)
         m_keepAlive = false;
     m_state = State::Streaming;
+    m_status = head.status();
+    if (m_link->observer && head.header("content-type").startsWith("text/event-stream")) {
+        m_eventStream = true;
+        m_link->observer->eventStreamOpened();
+    }
     out(headBytes(head, m_chunked, contentLength), false);
     if (isHead())
         end();
@@ -164,6 +186,7 @@ bool Exchange::write(const QByteArray &data)
         abort();
         return false;
     }
+    m_bodyBytes += data.size();
     out(m_chunked ? QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n" : data, false);
     return true;
 }
@@ -177,6 +200,7 @@ void Exchange::end(const QByteArray &last)
         out({}, true);
         return;
     }
+    m_bodyBytes += last.size();
     QByteArray bytes;
     if (m_chunked) {
         if (!last.isEmpty())
@@ -215,6 +239,7 @@ void Exchange::connectionLost()
     m_state = State::Done;
     if (wasOpen)
         Q_EMIT closed();
+    observeEnd();
     dispose();
 }
 

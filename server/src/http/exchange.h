@@ -2,10 +2,12 @@
 #pragma once
 
 #include "../mailbox.h"
+#include "observer.h"
 #include "requestbody.h"
 
 #include <qradio/http.h>
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 
@@ -26,6 +28,7 @@ struct Link
     std::atomic<bool> open{true};          //!< the client is connected
     std::atomic<qint64> unsent{0};         //!< bytes written but not yet taken by the client
     qint64 maxStreamBuffer = 0;
+    Observer *observer = nullptr; //!< metrics and the access log; null when both are off
 };
 
 //! One request and its response. Created on its connection's network thread, where trivial
@@ -74,6 +77,20 @@ public:
     //! route runs there).
     void moveTo(QObject *owner);
 
+    // What the Observer reads once the exchange finished.
+    //! The matched route's id (Route::id), -1 if none matched.
+    int routeId() const { return m_routeId; }
+    void setRouteId(int id) { m_routeId = id; }
+    //! The response's status; 499 when the client left before one was sent.
+    int status() const { return m_status; }
+    //! Body bytes sent (without the head and chunk framing).
+    qint64 bodyBytesSent() const { return m_bodyBytes; }
+    //! Seconds since the request was received.
+    double elapsed() const { return m_received.nsecsElapsed() / 1e9; }
+    int httpMinor() const { return m_httpMinor; }
+    //! The response was a text/event-stream (counted by Observer::eventStreamOpened()).
+    bool isEventStream() const { return m_eventStream; }
+
 Q_SIGNALS:
     //! The client went away before the response finished.
     void closed();
@@ -90,6 +107,7 @@ private:
     void out(QByteArray bytes, bool finished);
     void connectionLost();
     void dispose();
+    void observeEnd();
 
     Request m_request;
     int m_httpMinor;
@@ -99,6 +117,12 @@ private:
     bool m_disposed = false;
     std::shared_ptr<Link> m_link;
     std::shared_ptr<RequestBody> m_body;
+    QElapsedTimer m_received; //!< started only with an observer
+    int m_routeId = -1;
+    int m_status = 499;
+    qint64 m_bodyBytes = 0;
+    bool m_observed = false;
+    bool m_eventStream = false;
 };
 
 QByteArray reasonPhrase(int status);

@@ -27,6 +27,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const Limits>
     m_link->thread = thread();
     m_link->connection = this;
     m_link->maxStreamBuffer = m_limits->maxStreamBuffer;
+    m_link->observer = m_limits->observer;
+    if (m_link->observer)
+        m_link->observer->connectionOpened();
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     socket->setProperty(kProperty, QVariant::fromValue<QObject *>(this));
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -50,6 +53,12 @@ HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<const Limits>
     rearm();
 }
 
+HttpConnection::~HttpConnection()
+{
+    if (m_link->observer)
+        m_link->observer->connectionClosed();
+}
+
 HttpConnection *HttpConnection::of(QTcpSocket *socket)
 {
     return qobject_cast<HttpConnection *>(socket->property(kProperty).value<QObject *>());
@@ -67,6 +76,8 @@ void HttpConnection::beforeQt()
         return;
     }
     if (m_streamed) {
+        if (m_link->observer)
+            m_link->observer->received(m_socket->bytesAvailable());
         takeStreamedBody();
         if (m_streamed || m_rejectStatus)
             return;
@@ -74,6 +85,8 @@ void HttpConnection::beforeQt()
     // Qt's parser takes one request per readyRead and leaves the rest in the socket (it emits
     // readyRead again for them); m_seen of those bytes were fed already.
     const QByteArray available = m_socket->peek(m_socket->bytesAvailable());
+    if (m_link->observer && available.size() > m_seen)
+        m_link->observer->received(available.size() - m_seen);
     if (available.size() > m_seen)
         m_seen = feed(available, m_seen);
     if (m_rejectStatus)
@@ -459,6 +472,7 @@ void HttpConnection::evict()
 void HttpConnection::onDisconnected()
 {
     m_deadline.stop();
+
     m_link->open.store(false, std::memory_order_relaxed);
     const QQueue<Slot> exchanges = std::exchange(m_exchanges, {});
     for (const Slot &slot : exchanges)

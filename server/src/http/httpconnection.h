@@ -27,6 +27,8 @@ struct Limits
     qint64 maxStreamedBodySize;
     //! Whether a request to this method and percent-decoded path goes to such a route.
     std::function<bool(QByteArrayView method, const QString &path)> streamsBody;
+    //! Metrics and the access log; null when both are off. Outlives the listener's connections.
+    Observer *observer = nullptr;
 };
 
 //! Per-socket state, on the network thread. It reads the byte stream *before* Qt's request
@@ -49,6 +51,7 @@ public:
     //! `home` posts to this thread: exchanges handed to other threads write through it.
     //! `limits` are shared by every connection of a listener.
     HttpConnection(QTcpSocket *socket, std::shared_ptr<const Limits> limits, std::shared_ptr<Mailbox> home);
+    ~HttpConnection() override;
     static HttpConnection *of(QTcpSocket *socket);
 
     //! Called after Qt attached its own reader: installs the reader that runs after Qt's.

@@ -194,4 +194,21 @@ QList<QPair<const Route *, const Route *>> Router::shadowedBuiltins() const
     return out;
 }
 
+QStringList Router::numberRoutes()
+{
+    QStringList labels;
+    QHash<QString, int> ids;
+    for (QList<Route> *routes : {&m_user, &m_builtin}) {
+        for (Route &route : *routes) {
+            auto it = ids.constFind(route.pattern);
+            if (it == ids.cend()) {
+                it = ids.insert(route.pattern, int(labels.size()));
+                labels.append(route.pattern);
+            }
+            route.id = *it;
+        }
+    }
+    return labels;
+}
+
 } // namespace qradio::http

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -35,6 +36,8 @@ struct Route
     std::function<void(Exchange *)> builtin;
     std::function<Response(const Request &)> user;
     int flags = 0; //!< RouteFlag values
+    //! Index of the route's label in Router::numberRoutes() (routes sharing a pattern share it).
+    int id = -1;
 
     struct Segment
     {
@@ -78,6 +81,9 @@ public:
     //! HEAD matches GET routes.
     Match match(const QByteArray &method, const QString &path) const;
     void clearBuiltins();
+    //! Numbers every route (Route::id) by its pattern, for metrics: the returned list holds
+    //! each distinct pattern once, at its id. Called when the routes are complete.
+    QStringList numberRoutes();
     //! Pairs of (user route, built-in route it hides on at least one path), for the warning the
     //! server logs at listen(). A user `GET /` replacing the built-in page is intended, not listed.
     QList<QPair<const Route *, const Route *>> shadowedBuiltins() const;

@@ -6,6 +6,8 @@
 #include "service.h"
 
 #include "../http/exchange.h"
+#include "../metrics/exposition.h"
+#include "../metrics/registry.h"
 #include "../routes.h"
 #include "registry_p.h"
 
@@ -323,6 +325,13 @@ std::shared_ptr<Service> installRoutes(http::Router &r, const RouteContext &cont
     {
         QMutexLocker lock(&registry.serviceMutex);
         registry.service = service;
+    }
+    if (context.metrics) {
+        context.metrics->addCollector([weak = std::weak_ptr<Service>(service)](metrics::Exposition &e) {
+            e.family("qradio_mcp_sessions", "Open MCP sessions.", "gauge");
+            const auto s = weak.lock();
+            e.sample("qradio_mcp_sessions", {}, s ? double(s->sessionCount()) : 0);
+        });
     }
     if (!context.options->mcpServer)
         return service; // stdio can still use the service; HTTP has no MCP routes at all

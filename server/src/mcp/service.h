@@ -66,6 +66,8 @@ struct Call
 class Service : public std::enable_shared_from_this<Service>
 {
 public:
+    //! Open MCP sessions (metrics).
+    qsizetype sessionCount() const { return m_sessions.size(); }
     struct Settings
     {
         QString title;

@@ -85,6 +85,7 @@ struct Job
     //! In-process callers (MCP) receive events here instead of through a session.
     std::function<void(const JobEvent &)> observer;
     QElapsedTimer clock;           //!< started when the job starts running
+    QElapsedTimer joined;          //!< started when the job is made (metrics: its wait)
     QJsonArray lastSent;           //!< last outputs sent (diff base); empty before the first
     bool generatedOnce = false;
     QJsonArray pendingOutputs;     //!< newest value held back by stream_every

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "queue.h"
 
+#include "../metrics/exposition.h"
+#include "../metrics/registry.h"
+
 #include "../api/arguments.h"
 #include "../files/filedata.h"
 #include "../files/urlfetch.h"
@@ -74,6 +77,8 @@ Queue::Joined Queue::submit(Submission s)
         }
     }
     auto job = std::make_shared<Job>();
+    if (m_metrics)
+        job->joined.start();
     job->argBytes = argBytes;
     job->eventId = QUuid::createUuid().toString(QUuid::Id128);
     job->sessionHash = s.sessionHash.isEmpty() || s.format == Job::Format::Call ? job->eventId : s.sessionHash;
@@ -186,6 +191,19 @@ void Queue::fetchInputs(const JobPtr &job, const QList<files::RemoteFile> &remot
     }));
 }
 
+void Queue::setMetrics(metrics::Registry *registry)
+{
+    m_metrics = registry;
+    registry->addCollector([this](metrics::Exposition &e) {
+        e.family("qradio_queue_waiting", "Calls waiting in the queue, by concurrency group.", "gauge");
+        for (const QString &group : m_scheduler.groups())
+            e.sample("qradio_queue_waiting", {{"group", group.toUtf8()}}, m_scheduler.waitingCount(group));
+        e.family("qradio_jobs_running", "Calls running, by concurrency group.", "gauge");
+        for (const QString &group : m_scheduler.groups())
+            e.sample("qradio_jobs_running", {{"group", group.toUtf8()}}, m_scheduler.running(group));
+    });
+}
+
 int Queue::waitingCount() const
 {
     return m_scheduler.waitingCount();
@@ -204,6 +222,13 @@ void Queue::schedule()
 void Queue::start(const JobPtr &job)
 {
     const EndpointSpec &endpoint = *job->endpoint;
+    if (m_metrics) {
+        if (job->batchMembers.isEmpty())
+            m_metrics->jobStarted(job->joined.nsecsElapsed() / 1e9);
+        else
+            for (const JobPtr &member : std::as_const(job->batchMembers))
+                m_metrics->jobStarted(member->joined.nsecsElapsed() / 1e9);
+    }
     JobEvent started{JobEvent::Started};
     started.eta = m_scheduler.meanDuration(endpoint.id);
     if (job->batchMembers.isEmpty())
@@ -257,6 +282,8 @@ void Queue::finished(const QString &eventId, const Outcome &outcome)
     const double seconds = job->clock.nsecsElapsed() / 1e9;
     if (!failure && !cancelled)
         m_scheduler.recordDuration(job->endpoint->id, seconds);
+    if (m_metrics)
+        m_metrics->jobFinished(job->endpoint->name, cancelled ? "cancelled" : failure ? "error" : "success", seconds);
     for (qsizetype m = 0; m < members.size(); ++m) {
         const JobPtr &member = members[m];
         if (member->state == Job::State::Done) {

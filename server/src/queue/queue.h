@@ -13,6 +13,10 @@
 
 #include <memory>
 
+namespace qradio::metrics {
+class Registry;
+}
+
 namespace qradio {
 class ArgumentError;
 class CallerLink;
@@ -47,6 +51,9 @@ public:
     }
     //! Creates the concurrency groups; call once all endpoints are registered.
     void setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpoints);
+    //! Counts waits and runs into `registry` and reports the queue's gauges at its scrapes
+    //! (all on this thread). After setEndpoints(); the registry outlives the queue's calls.
+    void setMetrics(metrics::Registry *registry);
 
     struct Submission
     {
@@ -125,6 +132,7 @@ private:
     QHash<QString, JobPtr> m_jobs;           //!< by event id, until terminal
     SessionTable m_sessions;
     Scheduler m_scheduler;
+    metrics::Registry *m_metrics = nullptr;
     bool m_stopped = false;
     bool m_scheduling = false;
 };

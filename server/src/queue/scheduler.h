@@ -48,6 +48,8 @@ public:
     //! The estimate for each call waiting in the group, in line order.
     QList<std::pair<JobPtr, JobEvent>> estimations(const QString &groupKey) const;
 
+    //! Every group's key, in the order they were made.
+    const QStringList &groups() const { return m_order; }
     int waitingCount() const;
     int waitingCount(const QString &groupKey) const;
     int limit(const QString &groupKey) const;
