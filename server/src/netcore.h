@@ -45,6 +45,8 @@ public:
     //! Without an address, starts everything but the listener.
     bool listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort);
     void shutdown();
+    //! Server::drain(): starts draining the queue; `done` runs here when it has finished.
+    void drain(std::chrono::milliseconds timeout, std::function<void()> done);
     //! Server::issueLoginTicket(); any thread.
     QString issueLoginTicket(const QString &username);
 
@@ -63,6 +65,8 @@ private:
     void installBuiltinRoutes();
     //! Logs the user routes that take a path from a built-in one (Router::shadowedBuiltins()).
     void warnAboutShadowedBuiltins() const;
+    //! Bytes the connections of every network thread have not sent yet.
+    qint64 unsentBytes() const;
     bool startNetworkThreads(const QHostAddress &address, quint16 port, QString *error);
     void stopAccepting();
     //! On a network thread: guard, hooks, routing; Inline routes answered there.

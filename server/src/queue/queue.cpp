@@ -23,6 +23,7 @@ Queue::Queue(const ServerOptions &options, QObject *parent)
 {
     connect(&m_sessions, &SessionTable::streamLost, this, &Queue::streamLost);
     connect(&m_sessions, &SessionTable::drained, this, &Queue::sessionDrained);
+    connect(&m_sessions, &SessionTable::settling, this, &Queue::settling);
 }
 
 Queue::~Queue()
@@ -48,7 +49,7 @@ void Queue::setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpo
 Queue::Joined Queue::submit(Submission s)
 {
     Joined joined;
-    if (m_stopped) {
+    if (m_stopped || isDraining()) {
         joined.status = 503;
         joined.detail = QStringLiteral("Queue is stopped.");
         return joined;
@@ -304,6 +305,15 @@ void Queue::forget(const Job &job)
     if (Session *session = m_sessions.find(job.sessionHash))
         session->callEnded(job.eventId);
     m_jobs.remove(job.eventId);
+    Q_EMIT settling();
+}
+
+bool Queue::isSettled() const
+{
+    if (!m_jobs.isEmpty())
+        return false;
+    const QList<Session *> sessions = m_sessions.all();
+    return std::none_of(sessions.cbegin(), sessions.cend(), [](const Session *s) { return s->hasPending(); });
 }
 
 void Queue::timeUp(const QString &eventId)
