@@ -9,9 +9,9 @@ Q_DECLARE_LOGGING_CATEGORY(lcQueue)
 
 namespace qradio {
 
-//! After the last call ended, how long results still wait for a client to come for them (the
-//! /call flow reads its result with a second request; a queue/data stream may be reopening).
-static constexpr std::chrono::milliseconds kUnreadGrace{5000};
+//! How long results still wait for a client to come for them (the /call flow reads its result
+//! with a second request; a queue/data stream may be reopening); older unread ones are abandoned.
+static constexpr std::chrono::milliseconds kUnreadGrace{2000};
 //! How long the sockets get to send what they hold once the queue is done.
 static constexpr std::chrono::milliseconds kFlushLimit{2000};
 static constexpr std::chrono::milliseconds kFlushPoll{10};
@@ -37,7 +37,7 @@ void Drainer::check()
 {
     if (m_finished || m_flushPoll.isActive())
         return;
-    if (m_queue->isSettled()) {
+    if (m_queue->isSettled(kUnreadGrace)) {
         m_unreadGrace.stop();
         flush();
         return;

@@ -16,7 +16,7 @@ class Queue;
 
 //! One Server::drain() on the core thread: the queue refuses new calls while the accepted ones
 //! finish and their results go out; then, once the sockets have sent what they hold, `done`
-//! runs. Results nobody collects get kUnreadGrace after the last call ended. At the deadline
+//! runs. Results nobody collects get a short grace (drainer.cpp). At the deadline
 //! the queue is shut down (running calls cancelled, open streams told the server stopped).
 class Drainer : public QObject
 {

@@ -230,6 +230,11 @@ void NetCore::drain(std::chrono::milliseconds timeout, std::function<void()> don
         new Drainer(m_queue, timeout, [this] { return unsentBytes(); }, std::move(done), this);
 }
 
+int NetCore::callsInFlight() const
+{
+    return m_queue ? int(m_queue->activeCalls()) : 0;
+}
+
 qint64 NetCore::unsentBytes() const
 {
     qint64 bytes = 0;

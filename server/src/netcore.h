@@ -47,6 +47,8 @@ public:
     void shutdown();
     //! Server::drain(): starts draining the queue; `done` runs here when it has finished.
     void drain(std::chrono::milliseconds timeout, std::function<void()> done);
+    //! Server::callsInFlight().
+    int callsInFlight() const;
     //! Server::issueLoginTicket(); any thread.
     QString issueLoginTicket(const QString &username);
 

@@ -252,6 +252,16 @@ void Server::drain()
 
 bool Server::isDraining() const { return d->draining; }
 
+int Server::callsInFlight() const
+{
+    if (!d->core)
+        return 0;
+    int calls = 0;
+    QMetaObject::invokeMethod(d->core, [core = d->core, &calls] { calls = core->callsInFlight(); },
+                              Qt::BlockingQueuedConnection);
+    return calls;
+}
+
 bool Server::isListening() const { return d->core != nullptr; }
 QString Server::errorString() const { return d->error; }
 Server::ListenError Server::listenError() const { return d->listenError; }

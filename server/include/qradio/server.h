@@ -332,6 +332,9 @@ public:
     void drain();
     //! drain() was called and stop() was not.
     bool isDraining() const;
+    //! Calls waiting or running right now (queue, /call, /run, MCP); 0 when not listening.
+    //! Asks the server's core thread and waits for the answer: not for hot paths.
+    int callsInFlight() const;
 
     //! The registered endpoints, in fn_index order.
     QList<std::shared_ptr<const EndpointSpec>> endpoints() const;

@@ -308,12 +308,14 @@ void Queue::forget(const Job &job)
     Q_EMIT settling();
 }
 
-bool Queue::isSettled() const
+bool Queue::isSettled(std::chrono::milliseconds abandonedAfter) const
 {
     if (!m_jobs.isEmpty())
         return false;
     const QList<Session *> sessions = m_sessions.all();
-    return std::none_of(sessions.cbegin(), sessions.cend(), [](const Session *s) { return s->hasPending(); });
+    return std::none_of(sessions.cbegin(), sessions.cend(), [abandonedAfter](const Session *s) {
+        return s->hasPending() && (s->hasStream() || s->quietFor() < abandonedAfter.count());
+    });
 }
 
 void Queue::timeUp(const QString &eventId)

@@ -95,8 +95,9 @@ public:
     bool isDraining() const { return m_draining.load(std::memory_order_relaxed); }
     //! Calls waiting or running (their result not yet handed to the session or caller).
     qsizetype activeCalls() const { return m_jobs.size(); }
-    //! Nothing waits or runs and every session's results went out on its stream.
-    bool isSettled() const;
+    //! Nothing waits or runs and every session's results went out on its stream, but for
+    //! sessions nobody reads that have been quiet for `abandonedAfter`.
+    bool isSettled(std::chrono::milliseconds abandonedAfter) const;
     const ServerOptions &options() const { return m_options; }
 
 Q_SIGNALS:
