@@ -22,7 +22,7 @@ Drainer::Drainer(queue::Queue *queue, std::chrono::milliseconds timeout, std::fu
 {
     m_clock.start();
     m_queue->beginDrain();
-    qCInfo(lcQueue) << "draining:" << m_queue->activeCalls() << "calls in flight, deadline" << timeout.count() << "ms";
+    qCDebug(lcQueue) << "draining:" << m_queue->activeCalls() << "calls in flight, deadline" << timeout.count() << "ms";
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &Drainer::deadline);
     m_deadline.start(std::max(timeout, std::chrono::milliseconds(0)));
@@ -76,7 +76,7 @@ void Drainer::finish()
     m_deadline.stop();
     m_unreadGrace.stop();
     m_flushPoll.stop();
-    qCInfo(lcQueue) << "drained in" << m_clock.elapsed() << "ms";
+    qCDebug(lcQueue) << "drained in" << m_clock.elapsed() << "ms";
     m_done();
 }
 

@@ -212,6 +212,34 @@ private slots:
         QVERIFY2(!s.contains("\"msg\":\"process_completed\""), s.constData());
     }
 
+    void mcpToolCallsAreRefusedClearly()
+    {
+        qradio::Server server({.mcpServer = true});
+        server.api("echo", [](const QString &text) { return text; }).params({"text"}).mcpTool();
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        const auto mcp = [&](const QByteArray &body, const QByteArray &session = {}) {
+            return rawRequest(server.port(), "POST /gradio_api/mcp/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                                             "application/json\r\nAccept: application/json, text/event-stream\r\n"
+                                                 + (session.isEmpty() ? QByteArray() : "Mcp-Session-Id: " + session + "\r\n")
+                                                 + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        };
+        const QByteArray session = mcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                                       "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                                       "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                                       .header("mcp-session-id");
+        QVERIFY(!session.isEmpty());
+        const QByteArray call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                                "\"arguments\":{\"text\":\"hi\"}}}";
+        const RawResponse before = mcp(call, session);
+        QVERIFY2(before.body.contains("hi"), before.body.constData());
+        QSignalSpy drained(&server, &qradio::Server::drained);
+        server.drain();
+        const RawResponse refused = mcp(call, session);
+        QCOMPARE(refused.status, 200); // JSON-RPC answers in its own terms
+        QVERIFY2(refused.body.contains("Queue is stopped."), refused.body.constData());
+        QVERIFY(drained.wait(5000));
+    }
+
     void probesFollowTheTokenUnlessPublic()
     {
         for (const bool open : {false, true}) {
