@@ -179,9 +179,16 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
         QStringLiteral("Dev mode: the window loads this page of a dev server (e.g. Vite's http://localhost:5173, with "
                        "its hot reload) instead of the app's own; the API stays on the app's port and lets that "
                        "origin call it. Headless: only lets it call. Env QRADIO_DEV_URL."), QStringLiteral("url"));
+    const QCommandLineOption drainTimeout(QStringLiteral("drain-timeout"),
+        QStringLiteral("On SIGTERM or Ctrl+C, let accepted calls finish for up to this many seconds before "
+                       "stopping (default 30; env QRADIO_DRAIN_TIMEOUT). A second signal stops at once."),
+        QStringLiteral("seconds"));
+    const QCommandLineOption publicHealth(QStringLiteral("public-health"),
+        QStringLiteral("Answer /gradio_api/health and /gradio_api/ready without the access token "
+                       "(env QRADIO_PUBLIC_HEALTH=1)."));
     for (const QCommandLineOption &o : {host, port, headless, mcp, noMcp, mcpStdio, devTools, token, publicAccess, allowOrigin, allowedHost,
                                         auth, authFile, authMessage, maxFileSize, allowedPath, blockedPath, fileUrlNetwork, deleteCache,
-                                        sslCertFile, sslKeyFile, sslKeyPassword, devUrl})
+                                        sslCertFile, sslKeyFile, sslKeyPassword, devUrl, drainTimeout, publicHealth})
         parser.addOption(o);
     for (const QCommandLineOption &o : observeOptions())
         parser.addOption(o);
@@ -311,7 +318,25 @@ ParseResult parseCommandLine(const QStringList &arguments, const LaunchOptions &
                             .arg(parser.isSet(devUrl) ? QStringLiteral("--dev-url") : QStringLiteral("QRADIO_DEV_URL"), dev));
         c.devUrl = url;
     }
+    const bool drainOption = parser.isSet(drainTimeout);
+    const QString drain = drainOption ? parser.value(drainTimeout) : qEnvironmentVariable("QRADIO_DRAIN_TIMEOUT");
+    if (drainOption || !drain.trimmed().isEmpty()) {
+        c.drainTimeout = parseDrainTimeout(drain);
+        if (!c.drainTimeout)
+            return fail(QStringLiteral("Invalid %1 '%2': expected seconds from 0 to 86400, e.g. 30.")
+                            .arg(drainOption ? QStringLiteral("--drain-timeout") : QStringLiteral("QRADIO_DRAIN_TIMEOUT"), drain));
+    }
+    c.publicHealth = parser.isSet(publicHealth);
     return result;
+}
+
+std::optional<std::chrono::milliseconds> parseDrainTimeout(const QString &text)
+{
+    bool ok = false;
+    const double seconds = text.trimmed().toDouble(&ok);
+    if (!ok || !(seconds >= 0) || seconds > 86400)
+        return std::nullopt;
+    return std::chrono::milliseconds(qint64(seconds * 1000));
 }
 
 QString originOf(const QUrl &url)

@@ -9,6 +9,7 @@
 
 #include "observeoptions.h"
 
+#include <chrono>
 #include <optional>
 
 namespace qradio {
@@ -53,7 +54,12 @@ struct LaunchConfig
     std::optional<QString> sslKeyPassword; //!< --ssl-keyfile-password, env QRADIO_SSL_KEYFILE_PASSWORD
     QUrl devUrl;                         //!< --dev-url, env QRADIO_DEV_URL: an http(s) URL with a host; empty: none
     ObserveConfig observe;               //!< --metrics, --metrics-port, --access-log, --log-format
+    std::optional<std::chrono::milliseconds> drainTimeout; //!< --drain-timeout, env QRADIO_DRAIN_TIMEOUT (seconds)
+    bool publicHealth = false;           //!< --public-health (env QRADIO_PUBLIC_HEALTH is read by the server)
 };
+
+//! A drain timeout in seconds ("30", "0.5"), from 0 to a day; nullopt if it is not one.
+std::optional<std::chrono::milliseconds> parseDrainTimeout(const QString &text);
 
 //! The origin ("http://localhost:5173") of a dev server URL.
 QString originOf(const QUrl &url);

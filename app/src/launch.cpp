@@ -8,6 +8,7 @@
 #include "commandline.h"
 #include "jsonlog.h"
 #include "frontendloader.h"
+#include "shutdown.h"
 #include "signalwatcher.h"
 
 #include <QCoreApplication>
@@ -248,6 +249,9 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     if (config.sslKeyPassword)
         serverOptions.sslKeyPassword = *config.sslKeyPassword;
     detail::applyObserveConfig(config.observe, serverOptions);
+    if (config.drainTimeout)
+        serverOptions.drainTimeout = *config.drainTimeout;
+    serverOptions.publicHealth = serverOptions.publicHealth || config.publicHealth;
     server.setOptions(serverOptions);
     if (!manifest.frontend.isEmpty()) {
         // qradio_add_app(... FRONTEND): the app's page at "/", behind the login when there is one.
@@ -263,10 +267,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     }
 
     detail::SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &detail::SignalWatcher::quitRequested, run.app.get(), [](int signal) {
-        qCDebug(lcLaunch) << "signal" << signal << "received; quitting";
-        QCoreApplication::quit();
-    });
+    detail::Shutdown shutdown(server, signalWatcher); // SIGTERM, Ctrl+C: drain, then quit
 
     std::optional<QHostAddress> address;
     const detail::BindResult bound = startServer(server, config, &address);
@@ -317,6 +318,7 @@ int launch(Server &server, int argc, char **argv, const LaunchOptions &givenOpti
     }
 
     const int code = run.app->exec();
+    signalWatcher.restoreDefaults(); // a signal during a stuck stop ends the process
     if (run.frontend) {
         run.frontend->shutdown();
         run.frontend.reset();

@@ -26,7 +26,7 @@ void onSignal(int signal)
     errno = savedErrno;
 }
 
-void restoreDefaults()
+void restorePrevious()
 {
     for (size_t i = 0; i < kSignals.size(); ++i)
         ::sigaction(kSignals[i], &g_previous[i], nullptr);
@@ -54,7 +54,7 @@ SignalWatcher::~SignalWatcher()
 {
     if (!m_notifier)
         return;
-    restoreDefaults();
+    restorePrevious();
     delete m_notifier;
     ::close(g_fds[0]);
     ::close(g_fds[1]);
@@ -66,8 +66,13 @@ void SignalWatcher::readSignal()
     unsigned char byte = 0;
     if (::read(g_fds[1], &byte, 1) != 1)
         return;
-    restoreDefaults();
     Q_EMIT quitRequested(byte);
+}
+
+void SignalWatcher::restoreDefaults()
+{
+    if (m_notifier)
+        restorePrevious();
 }
 
 } // namespace qradio::detail

@@ -9,8 +9,8 @@ namespace qradio::detail {
 
 //! Turns SIGINT, SIGTERM and SIGHUP into a Qt signal on the thread that owns this object.
 //! The handler only writes a byte to a socketpair (async-signal-safe); a QSocketNotifier reads
-//! it in the event loop. After the first signal the default actions are restored, so a second
-//! Ctrl+C during a stuck shutdown still ends the process.
+//! it in the event loop. Every signal is reported until restoreDefaults(), which the owner calls
+//! before it stops for good, so that one more Ctrl+C during a stuck stop ends the process.
 class SignalWatcher : public QObject
 {
     Q_OBJECT
@@ -19,6 +19,8 @@ public:
     ~SignalWatcher() override;
 
     bool isActive() const { return m_notifier != nullptr; }
+    //! Gives the signals their default actions back (they end the process from now on).
+    void restoreDefaults();
 
 Q_SIGNALS:
     void quitRequested(int signal);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "netcore.h"
 
+#include "drainer.h"
 #include "http/httpserver.h"
 #include "http/tcpserver.h"
 #include "files/filestore.h"
@@ -115,6 +116,7 @@ void NetCore::installBuiltinRoutes()
         });
     }
     api::installRoutes(m_d->router, context);
+    api::installHealthRoutes(m_d->router, context);
     security::installRoutes(m_d->router, context);
     queue::installRoutes(m_d->router, context);
     files::installRoutes(m_d->router, context);
@@ -254,6 +256,25 @@ void NetCore::shutdown()
     m_network.clear();
     if (m_cacheSweep)
         m_files->sweep(std::chrono::seconds(0)); // delete_cache: everything, at exit
+}
+
+void NetCore::drain(std::chrono::milliseconds timeout, std::function<void()> done)
+{
+    if (m_queue && !m_queue->isDraining() && !m_queue->isStopped())
+        new Drainer(m_queue, timeout, [this] { return unsentBytes(); }, std::move(done), this);
+}
+
+int NetCore::callsInFlight() const
+{
+    return m_queue ? int(m_queue->activeCalls()) : 0;
+}
+
+qint64 NetCore::unsentBytes() const
+{
+    qint64 bytes = 0;
+    for (const NetworkThread &n : m_network)
+        QMetaObject::invokeMethod(n.tcp, [tcp = n.tcp, &bytes] { bytes += tcp->unsentBytes(); }, Qt::BlockingQueuedConnection);
+    return bytes;
 }
 
 QString NetCore::issueLoginTicket(const QString &username)

@@ -50,6 +50,10 @@ public:
     //! Without an address, starts everything but the listener.
     bool listen(const QHostAddress *address, quint16 port, QString *error, quint16 *boundPort);
     void shutdown();
+    //! Server::drain(): starts draining the queue; `done` runs here when it has finished.
+    void drain(std::chrono::milliseconds timeout, std::function<void()> done);
+    //! Server::callsInFlight().
+    int callsInFlight() const;
     //! Server::issueLoginTicket(); any thread.
     QString issueLoginTicket(const QString &username);
 
@@ -71,6 +75,8 @@ private:
     bool startObserving(QString *error);
     //! Logs the user routes that take a path from a built-in one (Router::shadowedBuiltins()).
     void warnAboutShadowedBuiltins() const;
+    //! Bytes the connections of every network thread have not sent yet.
+    qint64 unsentBytes() const;
     bool startNetworkThreads(const QHostAddress &address, quint16 port, QString *error);
     void stopAccepting();
     //! On a network thread: guard, hooks, routing; Inline routes answered there.

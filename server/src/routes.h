@@ -49,6 +49,10 @@ namespace api {
 //! /config, /gradio_api/info, the docs page, client.js, app_id, startup-events, call and run.
 void installRoutes(http::Router &router, const RouteContext &context);
 }
+namespace api {
+//! GET /gradio_api/health (liveness) and /gradio_api/ready (readiness, 503 while draining).
+void installHealthRoutes(http::Router &router, const RouteContext &context);
+}
 namespace queue {
 //! queue/join, queue/data, cancel, reset, queue/status and heartbeat.
 void installRoutes(http::Router &router, const RouteContext &context);

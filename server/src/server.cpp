@@ -64,6 +64,9 @@ static void applyEnvironment(ServerOptions &options)
             out.append(item.trimmed());
         return out;
     };
+    const QString publicHealth = qEnvironmentVariable("QRADIO_PUBLIC_HEALTH").toLower();
+    if (publicHealth == QLatin1String("1") || publicHealth == QLatin1String("true"))
+        options.publicHealth = true;
     options.allowedHosts += list("QRADIO_ALLOWED_HOSTS");
     options.allowedOrigins += list("QRADIO_ALLOWED_ORIGINS");
     const auto flag = [](const char *name) {
@@ -237,7 +240,37 @@ bool Server::serve(const QHostAddress *address, quint16 port)
         return false;
     }
     d->address = address ? *address : QHostAddress();
+    d->draining = false;
     return true;
+}
+
+void Server::drain()
+{
+    if (!d->core || std::exchange(d->draining, true))
+        return;
+    // The core thread runs the drain and posts its end here. The server outlives the core (its
+    // destructor stops it), and a post to a deleted object is dropped.
+    const auto timeout = d->options.drainTimeout;
+    QMetaObject::invokeMethod(d->core, [core = d->core, timeout, q = this] {
+        core->drain(timeout, [q] {
+            QMetaObject::invokeMethod(q, [q] {
+                if (q->d->draining && q->d->core)
+                    Q_EMIT q->drained();
+            }, Qt::QueuedConnection);
+        });
+    }, Qt::QueuedConnection);
+}
+
+bool Server::isDraining() const { return d->draining; }
+
+int Server::callsInFlight() const
+{
+    if (!d->core)
+        return 0;
+    int calls = 0;
+    QMetaObject::invokeMethod(d->core, [core = d->core, &calls] { calls = core->callsInFlight(); },
+                              Qt::BlockingQueuedConnection);
+    return calls;
 }
 
 bool Server::isListening() const { return d->core != nullptr; }
@@ -289,6 +322,7 @@ void Server::stop()
     d->thread->wait();
     d->thread.reset();
     d->router.clearBuiltins(); // installed again by the next listen()
+    d->draining = false;
     Q_EMIT stopped();
 }
 

@@ -45,6 +45,7 @@ public:
     QHostAddress address;
     quint16 port = 0;
     qint64 appId = 0;
+    bool draining = false; //!< Server::drain() was called since the last listen(); owner thread
     bool unnamedParamsReported = false; //!< the warning of Server::serve(), once per server
 };
 

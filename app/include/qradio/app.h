@@ -44,8 +44,13 @@
 //! With a display and none of those options, a window module that cannot be loaded is an error
 //! (exit code 1): the launcher names every path it tried, with dlopen's reason, and the variable
 //! `QRADIO_DESKTOP_MODULE=<path>` that points at the module (when set, the only path tried).
-//! It quits cleanly on window close, Ctrl+Q in the window, Ctrl+C (SIGINT), SIGTERM and SIGHUP:
-//! the server stops, the port is freed and launch() returns 0.
+//! It quits cleanly on window close, Ctrl+Q in the window and SIGHUP: the server stops, the port
+//! is freed and launch() returns 0. SIGTERM and Ctrl+C (SIGINT) drain the server first
+//! (Server::drain(): new calls refused, accepted ones finish, at most `--drain-timeout` seconds,
+//! env QRADIO_DRAIN_TIMEOUT, default 30), then launch() returns 0; a second signal meanwhile
+//! stops at once and launch() returns 1. With calls in flight the drain is announced on stderr.
+//! `--public-health` (env QRADIO_PUBLIC_HEALTH=1) opens /gradio_api/health and /ready to clients
+//! without the access token.
 //! With QRADIO_BENCH=1 the window prints `qradio-bench: loadFinished ok=1 epoch_ms=<ms>` on stdout
 //! when its page first finishes loading (bench/launch).
 

@@ -191,6 +191,13 @@ struct ServerOptions
     //! stream is logged when it ends, with the bytes it sent. QT_LOGGING_RULES may still turn the
     //! category off; see accesslog.h for structured handlers.
     bool accessLog = false;
+    //! How long Server::drain() lets accepted calls finish before it cancels what still runs
+    //! (`--drain-timeout`, env QRADIO_DRAIN_TIMEOUT in seconds).
+    std::chrono::milliseconds drainTimeout{30000};
+    //! `GET /gradio_api/health` and `/gradio_api/ready` answer without the access token
+    //! (`--public-health`, env QRADIO_PUBLIC_HEALTH=1), for probes that cannot send it. They are
+    //! never behind password login; Host and Origin checks apply as to every route.
+    bool publicHealth = false;
 };
 
 class ServerPrivate;
@@ -331,6 +338,22 @@ public:
     //! Stops accepting, cancels jobs, ends streams, closes every connection and the port.
     //! Blocks until done; safe to call twice. The destructor calls it.
     void stop();
+    //! Starts a graceful drain and returns at once (the launcher calls it on SIGTERM). New calls
+    //! (queue/join, /call, /run, MCP tools, in-process) are refused with 503
+    //! `{"detail":"Queue is stopped."}`; calls already accepted, waiting or running, still run
+    //! and their results reach their streams, which then end as usual. The port stays open:
+    //! clients of accepted calls keep reading, while `queue/data` and the heartbeat of a session
+    //! this server does not know get that 503 (a proxy retries them elsewhere), and
+    //! `/gradio_api/ready` answers 503. drained() follows once nothing waits or runs and every
+    //! result was sent (unread results get a few seconds), or at ServerOptions::drainTimeout,
+    //! when what still runs is cancelled and open streams get "Server stopped unexpectedly.".
+    //! Then call stop(). Does nothing when not listening or already draining.
+    void drain();
+    //! drain() was called and stop() was not.
+    bool isDraining() const;
+    //! Calls waiting or running right now (queue, /call, /run, MCP); 0 when not listening.
+    //! Asks the server's core thread and waits for the answer: not for hot paths.
+    int callsInFlight() const;
 
     //! The registered endpoints, in fn_index order.
     QList<std::shared_ptr<const EndpointSpec>> endpoints() const;
@@ -340,6 +363,8 @@ public:
 Q_SIGNALS:
     //! Emitted (on the thread that called stop()) once everything is closed.
     void stopped();
+    //! Emitted (on the server's thread) when a drain() has finished; not after stop().
+    void drained();
 
 private:
     friend struct PrivateAccess;

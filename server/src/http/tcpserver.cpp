@@ -126,6 +126,15 @@ void TcpServer::attachTo(QAbstractHttpServer *http)
     http->bind(this);
 }
 
+qint64 TcpServer::unsentBytes() const
+{
+    qint64 bytes = 0;
+    const auto sockets = findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly);
+    for (const QTcpSocket *socket : sockets)
+        bytes += socket->bytesToWrite();
+    return bytes;
+}
+
 void TcpServer::closeAll()
 {
     m_home->close();

@@ -37,6 +37,8 @@ public:
     bool shareListener(const TcpServer &listening);
     //! Closes every open connection (at shutdown); nothing can post to this thread afterwards.
     void closeAll();
+    //! Bytes the open connections hold that the kernel has not taken yet.
+    qint64 unsentBytes() const;
     //! Hands accepted connections to `http` (QAbstractHttpServer::bind()).
     void attachTo(QAbstractHttpServer *http);
 

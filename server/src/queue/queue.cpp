@@ -26,6 +26,7 @@ Queue::Queue(const ServerOptions &options, QObject *parent)
 {
     connect(&m_sessions, &SessionTable::streamLost, this, &Queue::streamLost);
     connect(&m_sessions, &SessionTable::drained, this, &Queue::sessionDrained);
+    connect(&m_sessions, &SessionTable::settling, this, &Queue::settling);
 }
 
 Queue::~Queue()
@@ -51,7 +52,7 @@ void Queue::setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpo
 Queue::Joined Queue::submit(Submission s)
 {
     Joined joined;
-    if (m_stopped) {
+    if (m_stopped || isDraining()) {
         joined.status = 503;
         joined.detail = QStringLiteral("Queue is stopped.");
         return joined;
@@ -331,6 +332,17 @@ void Queue::forget(const Job &job)
     if (Session *session = m_sessions.find(job.sessionHash))
         session->callEnded(job.eventId);
     m_jobs.remove(job.eventId);
+    Q_EMIT settling();
+}
+
+bool Queue::isSettled(std::chrono::milliseconds abandonedAfter) const
+{
+    if (!m_jobs.isEmpty())
+        return false;
+    const QList<Session *> sessions = m_sessions.all();
+    return std::none_of(sessions.cbegin(), sessions.cend(), [abandonedAfter](const Session *s) {
+        return s->hasPending() && (s->hasStream() || s->quietFor() < abandonedAfter.count());
+    });
 }
 
 void Queue::timeUp(const QString &eventId)

@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 
 namespace qradio::metrics {
@@ -95,11 +96,22 @@ public:
     //! Stops accepting, cancels every job, ends every stream; emits stopping() first.
     void shutdown();
     bool isStopped() const { return m_stopped; }
+    //! Refuses new calls from now on ("Queue is stopped."); what was accepted still runs.
+    void beginDrain() { m_draining.store(true, std::memory_order_relaxed); }
+    //! beginDrain() was called; any thread (the health routes read it on the network threads).
+    bool isDraining() const { return m_draining.load(std::memory_order_relaxed); }
+    //! Calls waiting or running (their result not yet handed to the session or caller).
+    qsizetype activeCalls() const { return m_jobs.size(); }
+    //! Nothing waits or runs and every session's results went out on its stream, but for
+    //! sessions nobody reads that have been quiet for `abandonedAfter`.
+    bool isSettled(std::chrono::milliseconds abandonedAfter) const;
     const ServerOptions &options() const { return m_options; }
 
 Q_SIGNALS:
     //! The server is stopping: streams that are not the queue's own end now too.
     void stopping();
+    //! A call ended or a session's last message went out: a drain looks whether it is done.
+    void settling();
 
 private:
     //! Result files made servable (see files::prepareOutputs); false (job failed) when one may not be.
@@ -134,6 +146,7 @@ private:
     Scheduler m_scheduler;
     metrics::Registry *m_metrics = nullptr;
     bool m_stopped = false;
+    std::atomic<bool> m_draining = false;
     bool m_scheduling = false;
 };
 

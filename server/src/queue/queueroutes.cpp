@@ -46,6 +46,16 @@ static void join(const RouteContext &c, Exchange *ex)
     c.out->respond(ex, c.queue->submit(std::move(s)).response());
 }
 
+//! While the server drains, a session it does not know is answered 503 "Queue is stopped."
+//! rather than "not found", so that a reverse proxy tries another replica.
+static bool refuseUnknownWhileDraining(const RouteContext &c, Exchange *ex, const QString &session)
+{
+    if (!c.queue->isDraining() || c.queue->hasSession(session))
+        return false;
+    c.out->respond(ex, Response::error(503, QStringLiteral("Queue is stopped.")));
+    return true;
+}
+
 static void data(const RouteContext &c, Exchange *ex)
 {
     const QString session = ex->request().query.queryItemValue(QStringLiteral("session_hash"), QUrl::FullyDecoded);
@@ -53,6 +63,8 @@ static void data(const RouteContext &c, Exchange *ex)
         c.out->respond(ex, Response::error(422, QStringLiteral("Missing session_hash.")));
         return;
     }
+    if (refuseUnknownWhileDraining(c, ex, session))
+        return;
     c.out->beginStream(ex, Session::streamHead());
     if (!c.queue->openStream(session, ex)) {
         ex->write(frames::sessionNotFound());
@@ -104,8 +116,10 @@ void installRoutes(http::Router &r, const RouteContext &c)
     }, http::LoginRequired);
     // A child of the core object: it goes when the core does.
     auto *heartbeats = new Heartbeats(c);
-    r.addBuiltin("GET", QStringLiteral("/gradio_api/heartbeat/<session_hash>"), [heartbeats](Exchange *ex) {
-        heartbeats->hold(ex, ex->request().param(QStringLiteral("session_hash")));
+    r.addBuiltin("GET", QStringLiteral("/gradio_api/heartbeat/<session_hash>"), [c, heartbeats](Exchange *ex) {
+        const QString session = ex->request().param(QStringLiteral("session_hash"));
+        if (!refuseUnknownWhileDraining(c, ex, session))
+            heartbeats->hold(ex, session);
     });
 }
 

@@ -46,7 +46,10 @@ Session *SessionTable::obtain(const QString &hash, Session::Flavour flavour)
         connect(session, &Session::streamLost, this, &SessionTable::streamLost);
         connect(session, &Session::drained, this, &SessionTable::drained);
         // Over for the client: a later /call GET of it must not find a session to wait on.
-        connect(session, &Session::delivered, this, [this](const QString &eventId) { m_eventSessions.remove(eventId); });
+        connect(session, &Session::delivered, this, [this](const QString &eventId) {
+            m_eventSessions.remove(eventId);
+            Q_EMIT settling();
+        });
         m_order.append(hash);
         if (m_sessions.size() > m_options.maxSessions)
             dropOldestUnread();
@@ -101,6 +104,7 @@ void SessionTable::drop(Session *session)
     for (const QString &eventId : session->pendingEvents())
         m_eventSessions.remove(eventId);
     session->deleteLater();
+    Q_EMIT settling();
 }
 
 } // namespace qradio::queue

@@ -40,6 +40,8 @@ Q_SIGNALS:
     void streamLost(qradio::queue::Session *session);
     //! The session's backlog has gone: held-back producers may go on.
     void drained(qradio::queue::Session *session);
+    //! An event's last message went out, or a session was dropped.
+    void settling();
 
 private:
     //! Someone reads the session, or one of its calls is still waiting or running.

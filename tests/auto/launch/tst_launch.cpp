@@ -161,6 +161,7 @@ private Q_SLOTS:
     void parsesAuth();
     void rejectsBadAuth();
     void parsesFileOptions();
+    void parsesDrainOptions();
     void headlessWithAuthFileNeedsALogin();
 
     void helpAndVersion();
@@ -267,6 +268,42 @@ void TestLaunch::parsesAuth()
     QCOMPARE(r.action, qradio::detail::ParseResult::Run);
     QCOMPARE(r.warnings.size(), 1);
     QVERIFY2(r.warnings.first().contains(u"readable by other users"_s), qPrintable(r.warnings.first()));
+}
+
+void TestLaunch::parsesDrainOptions()
+{
+    using namespace std::chrono_literals;
+    using qradio::detail::parseCommandLine;
+    qputenv("QRADIO_DRAIN_TIMEOUT", "");
+    auto r = parseCommandLine({u"app"_s}, {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Run);
+    QVERIFY(!r.config.drainTimeout); // the server's default (30 s) stays
+    QVERIFY(!r.config.publicHealth);
+    r = parseCommandLine({u"app"_s, u"--drain-timeout"_s, u"5"_s, u"--public-health"_s}, {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Run);
+    QCOMPARE(r.config.drainTimeout, std::optional<std::chrono::milliseconds>(5000ms));
+    QVERIFY(r.config.publicHealth);
+    r = parseCommandLine({u"app"_s, u"--drain-timeout=0.25"_s}, {}, u"App"_s);
+    QCOMPARE(r.config.drainTimeout, std::optional<std::chrono::milliseconds>(250ms));
+    r = parseCommandLine({u"app"_s, u"--drain-timeout"_s, u"0"_s}, {}, u"App"_s);
+    QCOMPARE(r.config.drainTimeout, std::optional<std::chrono::milliseconds>(0ms));
+    qputenv("QRADIO_DRAIN_TIMEOUT", "12");
+    r = parseCommandLine({u"app"_s}, {}, u"App"_s);
+    QCOMPARE(r.config.drainTimeout, std::optional<std::chrono::milliseconds>(12000ms));
+    r = parseCommandLine({u"app"_s, u"--drain-timeout"_s, u"3"_s}, {}, u"App"_s); // the option wins
+    QCOMPARE(r.config.drainTimeout, std::optional<std::chrono::milliseconds>(3000ms));
+    qputenv("QRADIO_DRAIN_TIMEOUT", "soon");
+    r = parseCommandLine({u"app"_s}, {}, u"App"_s);
+    QCOMPARE(r.action, qradio::detail::ParseResult::Exit);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.output.contains(u"Invalid QRADIO_DRAIN_TIMEOUT 'soon'"_s), qPrintable(r.output));
+    qputenv("QRADIO_DRAIN_TIMEOUT", "");
+    for (const QString &bad : {u"abc"_s, u"-1"_s, u"1e9"_s, u"nan"_s, u""_s}) {
+        r = parseCommandLine({u"app"_s, u"--drain-timeout"_s, bad}, {}, u"App"_s);
+        QCOMPARE(r.action, qradio::detail::ParseResult::Exit);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.output.contains(u"--drain-timeout"_s), qPrintable(r.output));
+    }
 }
 
 void TestLaunch::parsesFileOptions()
