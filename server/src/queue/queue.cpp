@@ -52,7 +52,10 @@ void Queue::setEndpoints(const QList<std::shared_ptr<const EndpointSpec>> &endpo
 Queue::Joined Queue::submit(Submission s)
 {
     Joined joined;
-    if (m_stopped || isDraining()) {
+    // While draining, only a session with calls still pending here may add one: its stream is on
+    // this server, so the call must be too (a proxy retrying the join elsewhere would split it).
+    const bool pendingSession = s.format == Job::Format::Queue && !s.sessionHash.isEmpty() && hasPendingEvents(s.sessionHash);
+    if (m_stopped || (isDraining() && !pendingSession)) {
         joined.status = 503;
         joined.detail = QStringLiteral("Queue is stopped.");
         return joined;
