@@ -12,12 +12,12 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
+import { freePort } from "./harness.mjs";
 
 const deployDir = process.env.QRADIO_DEPLOY_DIR;
 const binary = process.env.QRADIO_CALCULATOR;
@@ -34,16 +34,6 @@ after(async () => {
   }
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address();
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 // The Dockerfile's instructions (continuation lines joined), and its stages.
 function readDockerfile() {

@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 
 const READY_LINE = /Running on local URL:\s+(https?:\/\/127\.0\.0\.1:(\d+))\s*$/;
@@ -82,4 +83,15 @@ export async function startCalculator({ binary = process.env.QRADIO_CALCULATOR, 
       return stopped;
     },
   };
+}
+
+/** A port on 127.0.0.1 that was free a moment ago, for a server the test starts itself (nginx, Prometheus). */
+export async function freePort() {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address();
+  server.close();
+  await once(server, "close");
+  return port;
 }

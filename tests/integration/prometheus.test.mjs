@@ -10,11 +10,10 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startCalculator } from "./harness.mjs";
+import { freePort, startCalculator } from "./harness.mjs";
 
 const PROMETHEUS = process.env.QRADIO_PROMETHEUS || "/usr/bin/prometheus";
 const TOKEN = "prom-s3cret";
@@ -26,16 +25,6 @@ let prometheus;
 let prometheusUrl;
 let dir;
 const prometheusOutput = [];
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address();
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 before(async () => {
   assert.ok(existsSync(PROMETHEUS), `${PROMETHEUS} is missing: apt-get install prometheus (.ci/deps)`);

@@ -14,13 +14,12 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startCalculator } from "./harness.mjs";
+import { freePort, startCalculator } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const deployDir = process.env.QRADIO_DEPLOY_DIR;
@@ -32,16 +31,6 @@ let nginx;
 let nginxPort;
 let replicas = [];
 const nginxOutput = [];
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address();
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 // deploy/nginx/qradio.conf with the test's replicas, port and include path; everything else as shipped.
 function nginxConfig(ports) {
